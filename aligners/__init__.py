@@ -1,0 +1,1 @@
+"""Sentence alignment of a Korean article with its English version."""

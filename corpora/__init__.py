@@ -1,0 +1,1 @@
+"""Reading, writing, filtering and building parallel corpora."""

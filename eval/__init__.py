@@ -1,0 +1,1 @@
+"""Scoring (sacrebleu), alignment metrics, QA checks and reports."""

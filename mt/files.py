@@ -1,0 +1,104 @@
+"""Reading user files strictly and writing outputs atomically.
+
+Every stage reads through `read_text` so that missing, binary, non-UTF-8 and empty inputs fail the
+same way everywhere, and writes through `atomic_output` so a failed or killed run never leaves a
+half-written output file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from typing import IO, Iterator
+
+from mt.errors import InputError
+
+STDIN = "-"
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Decode UTF-8 (a BOM is allowed) or raise a one-line InputError naming `path`."""
+    if b"\x00" in data:
+        raise InputError("binary file (contains NUL bytes), expected UTF-8 text", display_name(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); convert it with "
+            "e.g. `iconv -f cp949 -t utf-8`",
+            display_name(path),
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: str, *, allow_empty: bool = False) -> str:
+    """Read a UTF-8 text file, or stdin for `-`."""
+    if path == STDIN:
+        data = sys.stdin.buffer.read()
+    else:
+        if not os.path.exists(path):
+            raise InputError("no such file", path)
+        if os.path.isdir(path):
+            raise InputError("is a directory, expected a text file", path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as err:
+            raise InputError(f"cannot read ({err.strerror})", path) from None
+    text = decode_text(data, path)
+    if not allow_empty and not text.strip():
+        raise InputError("empty input", display_name(path))
+    return text
+
+
+def read_lines(path: str, *, allow_empty: bool = False) -> list[str]:
+    """One segment per line, as aligners and scorers expect; a final newline adds no empty line."""
+    text = read_text(path, allow_empty=allow_empty)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO]:
+    """Yield a handle whose content appears at `path` only if the block finishes without error.
+
+    `None` or `-` write to stdout directly (a pipe cannot be rolled back).
+    """
+    if path is None or path == STDIN:
+        if binary:
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        else:
+            yield sys.stdout
+            sys.stdout.flush()
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise InputError("output directory does not exist", path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | None, text: str) -> None:
+    with atomic_output(path) as handle:
+        handle.write(text)
+
+
+__all__ = ["STDIN", "InputError", "atomic_output", "decode_text", "display_name", "read_lines", "read_text", "write_text"]
