@@ -1,0 +1,36 @@
+"""What every backend offers the translation pipeline.
+
+The pipeline (segmentation, batching, caching, long-input splitting, repetition retries) is
+backend-agnostic; a backend only turns a batch of source sentences into target sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Decoding settings; part of the translation cache key, so every field changes the output."""
+
+    beams: int = 4
+    max_length: int = 256
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+
+    def key(self) -> str:
+        return ",".join(f"{k}={v}" for k, v in sorted(asdict(self).items()))
+
+
+class Backend(Protocol):
+    name: str  # "hf" or "ct2"
+    model_id: str  # what the user asked for (hub id or local directory)
+    revision: str  # commit hash of hub models, content hash of local ones: part of the cache key
+    max_input_tokens: int  # longer inputs are split by the pipeline before they reach the backend
+
+    def count_tokens(self, sentences: list[str]) -> list[int]:
+        """Source length in model tokens (including special tokens)."""
+
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+        """Translate one batch; output i is the translation of input i."""
