@@ -10,6 +10,7 @@ same source tokens and produce comparable output.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -34,12 +35,8 @@ def _ctranslate2():
 
 
 def ct2_available() -> bool:
-    """Whether `--backend auto` can pick ct2."""
-    try:
-        import ctranslate2  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether `--backend auto` can pick ct2; looks for the package without importing it."""
+    return importlib.util.find_spec("ctranslate2") is not None
 
 
 def pick_device(device: str) -> str:
@@ -131,8 +128,6 @@ class CT2Backend:
         cache_dir: str | None = None,
     ):
         ctranslate2 = _ctranslate2()
-        from transformers import AutoTokenizer
-
         from mt.backends.hf import quiet_transformers
 
         quiet_transformers()
@@ -143,7 +138,7 @@ class CT2Backend:
         self.threads = threads or available_cores()
         target = converted_dir(resolved.model_id, resolved.revision, self.quantization, cache_dir)
         self.model_path = convert(resolved.path, target, self.quantization)
-        self.tokenizer = AutoTokenizer.from_pretrained(resolved.path)
+        self.tokenizer = _load_tokenizer(resolved.path)
         self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = _model_limits(resolved.path, self.tokenizer)
         self.translator = ctranslate2.Translator(
             self.model_path,
@@ -173,6 +168,15 @@ class CT2Backend:
         )
         ids = [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
         return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+
+
+def _load_tokenizer(model_dir: str):
+    """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
+    import transformers
+
+    name = _read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
+    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
+    return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)
 
 
 def _model_limits(model_dir: str, tokenizer) -> tuple[int, int, bool]:
