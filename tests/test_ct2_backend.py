@@ -126,3 +126,18 @@ def test_cuda_requested_without_a_gpu_is_an_input_error(resolved, ct2_cache):
         pytest.skip("a GPU is present")
     with pytest.raises(InputError, match="no CUDA GPU"):
         CT2Backend(resolved, "cuda", cache_dir=ct2_cache)
+
+
+def test_partial_conversions_left_by_killed_runs_are_removed_once_abandoned(resolved, tmp_path):
+    target = converted_dir(resolved.model_id, resolved.revision, "float32", str(tmp_path))
+    parent = os.path.dirname(target)
+    os.makedirs(parent)
+    stale = os.path.join(parent, f".{os.path.basename(target)}.old.partial")
+    young = os.path.join(parent, f".{os.path.basename(target)}.new.partial")
+    for path in (stale, young):
+        os.makedirs(path)
+        open(os.path.join(path, "model.bin"), "wb").close()
+    os.utime(stale, (0, 0))
+    convert(resolved.path, target, "float32")
+    assert sorted(os.listdir(parent)) == sorted([os.path.basename(target), os.path.basename(young)])
+    assert os.path.getsize(os.path.join(target, "model.bin")) > 0

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 import platformdirs
 
@@ -90,6 +91,7 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
     ctranslate2 = _ctranslate2()
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
+    _remove_abandoned(parent, os.path.basename(target))
     partial = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.", suffix=".partial", dir=parent)
     try:
         converter = ctranslate2.converters.TransformersConverter(model_dir)
@@ -168,6 +170,23 @@ class CT2Backend:
         )
         ids = [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
         return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+
+
+ABANDONED_AFTER_S = 6 * 3600  # far longer than converting any model takes
+
+
+def _remove_abandoned(parent: str, name: str) -> None:
+    """Delete the partial conversions of `name` that a killed run left behind.
+
+    Young ones are left alone: another process may be converting the same model right now.
+    """
+    now = time.time()
+    for entry in os.listdir(parent):
+        path = os.path.join(parent, entry)
+        if entry.startswith(f".{name}.") and entry.endswith(".partial"):
+            with contextlib.suppress(OSError):
+                if now - os.stat(path).st_mtime > ABANDONED_AFTER_S:
+                    shutil.rmtree(path)
 
 
 def _load_tokenizer(model_dir: str):
