@@ -94,8 +94,8 @@ def _quote_marks(text: str, lang: str) -> list[tuple[int, int, str, bool]]:
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
             opening = (before.isspace() or before in "([{“‘<《〈-—") and not after.isspace()
-            if mark == "'" and not opening and after.isalnum() and before.isalnum():
-                continue  # an apostrophe
+            if mark == "'" and (before + after).isascii() and (before + after).isalnum():
+                continue  # an apostrophe inside a Latin word (Io's), not a quote
             # A run of straight double quotes: "" pairs are one kind, a single " another; the outer
             # (single) quote comes first when opening, last when closing.
             kinds = ['""'] * (len(mark) // 2)
