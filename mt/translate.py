@@ -155,8 +155,8 @@ class Translator:
         for start in range(0, len(ordered), self.batch_size):
             batch = ordered[start : start + self.batch_size]
             pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
-            units = [piece for s in batch for piece in pieces[s]]
-            translated = dict(zip(units, self._translate_units(list(dict.fromkeys(units)))))
+            units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
+            translated = dict(zip(units, self._translate_units(units)))
             finished = []
             for sentence in batch:
                 parts = [translated[p] for p in pieces[sentence]]
