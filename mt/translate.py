@@ -88,6 +88,7 @@ class Translator:
         self,
         model: str = DEFAULT_MODEL,
         *,
+        revision: str | None = None,
         backend_factory: Callable | None = None,
         device: str = "auto",
         options: GenerationOptions = GenerationOptions(),
@@ -95,7 +96,7 @@ class Translator:
         batch_size: int = 32,
         progress: Callable[[int], Callable[[int], None]] | None = None,
     ):
-        self.resolved = resolve_model(model)
+        self.resolved = resolve_model(model, revision)
         self.options = options
         self.cache = cache
         self.batch_size = batch_size

@@ -54,6 +54,7 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", "out", metavar="OUT", help="Output file, or a directory for several documents in text format. [default: stdout]")
 @click.option("--model", default=DEFAULT_MODEL, help="Hugging Face model id, alias (opus-mt-tc-big, opus-mt, nllb-600m, m2m100-418m, ...) or local directory.")
+@click.option("--revision", default=None, help="Hub branch, tag or commit to pin the model to. [default: latest]")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", help="text: the article rebuilt in English; jsonl: one record per source sentence.")
 @click.option("--beams", type=click.IntRange(1, 64), default=_DEFAULTS.beams, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
@@ -62,7 +63,7 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
-def translate(inputs, out, model, fmt, beams, max_length, batch_size, device, cache_path, no_cache, quiet):
+def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, device, cache_path, no_cache, quiet):
     """Translate Korean news articles into English.
 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
@@ -91,6 +92,7 @@ def translate(inputs, out, model, fmt, beams, max_length, batch_size, device, ca
     show_progress = not quiet and sys.stderr.isatty()
     translator = Translator(
         model,
+        revision=revision,
         device=device,
         options=GenerationOptions(beams=beams, max_length=max_length),
         cache=cache,
