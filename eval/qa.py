@@ -17,6 +17,11 @@ from eval.scoring import CorpusScore, corpus_scores, segment_scores
 from mt.errors import InputError
 
 SIMILARITY_METRICS = ("bleu", "chrf")
+# chrF between the MT of a Korean sentence and an English sentence above which they are taken for
+# a translation pair: unrelated sentences of one article score 10–25, translations 35–80.
+PAIR_MIN_CHRF = 25.0
+# chrF points a neighbouring bead must gain from a one-sided sentence to take it in.
+MERGE_MIN_GAIN = 1.0
 
 
 @dataclass
@@ -127,10 +132,15 @@ def check_document(
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
 ) -> DocumentReport:
-    """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`."""
+    """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
+
+    One-sided beads are first re-examined with the MT (`absorb_one_sided`), so an aligner's needless
+    skip does not become a false omission.
+    """
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
+    beads = absorb_one_sided(beads, ko, en, mt)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     pair_scores = segment_scores([texts[k].mt for k in two_sided], [texts[k].en for k in two_sided], list(SIMILARITY_METRICS))
@@ -152,6 +162,55 @@ def check_document(
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),
         boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports,
     )
+
+
+def absorb_one_sided(
+    beads: list[Bead], ko: Side, en: Side, mt: list[str], *, min_pair: float = PAIR_MIN_CHRF, min_gain: float = MERGE_MIN_GAIN
+) -> list[Bead]:
+    """Re-examine the aligner's one-sided beads with the MT before calling them omissions or additions.
+
+    An omission claims the Korean has no English, so the claim is tested: a one-sided bead is merged
+    with a neighbour when the MT says they belong together, i.e. a Korean-only and an English-only
+    neighbour whose MT and English reach chrF `min_pair`, or a one-sided bead whose sentence raises
+    a neighbouring bead's chrF by `min_gain` (a Korean sentence the English translated inside the
+    next sentence). Best merge first, until none qualifies. Boilerplate stays alone.
+    """
+    beads = list(beads)
+    cache: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+
+    def chrf(bead: Bead) -> float:
+        if not (bead.src and bead.tgt):
+            return 0.0
+        key = (tuple(bead.src), tuple(bead.tgt))
+        if key not in cache:
+            mt_text, en_text = " ".join(mt[i] for i in bead.src), " ".join(en.sentences[j] for j in bead.tgt)
+            cache[key] = segment_scores([mt_text], [en_text], ["chrf"])[0]["chrf"]
+        return cache[key]
+
+    def movable(bead: Bead) -> bool:
+        kinds = [ko.boilerplate[i] for i in bead.src] + [en.boilerplate[j] for j in bead.tgt]
+        return not any(kinds)
+
+    while True:
+        best = None
+        for k, bead in enumerate(beads):
+            if (bead.src and bead.tgt) or not movable(bead):
+                continue
+            for n in (k - 1, k + 1):
+                if not 0 <= n < len(beads) or not movable(beads[n]):
+                    continue
+                other = beads[n]
+                one_sided = not (other.src and other.tgt)
+                if one_sided and bool(other.src) == bool(bead.src):
+                    continue
+                merged = Bead(sorted(bead.src + other.src), sorted(bead.tgt + other.tgt))
+                gain = chrf(merged) - chrf(other)
+                if gain >= (min_pair if one_sided else min_gain) and (best is None or gain > best[0]):
+                    best = (gain, min(k, n), merged)
+        if best is None:
+            return beads
+        _, first, merged = best
+        beads[first : first + 2] = [Bead(merged.src, merged.tgt, chrf(merged) / 100)]
 
 
 def flag_low_similarity(documents: list[DocumentReport]) -> None:
