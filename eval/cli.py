@@ -95,3 +95,77 @@ def score(reference, inputs, metrics, segments, confidence, confidence_n, paired
         for result, (_, hyps) in zip(results, systems):
             result.segments = segment_scores(hyps, refs, metrics)
     write_text(output, render_scores(results, reference, fmt, paired=paired))
+
+
+def _article_pairs(src: str, ref: str, mt: str | None) -> list:
+    """One pair for two files; for directories, every file of `src` with the same name in `ref` (and `mt`)."""
+    import os
+
+    from eval.qa import ArticlePair
+    from mt.files import read_lines, read_text
+
+    if not os.path.isdir(src):
+        if os.path.isdir(ref):
+            raise InputError("is a directory but --src is a file; give two files or two directories", ref)
+        return [ArticlePair(src, read_text(src), read_text(ref), read_lines(mt) if mt else None, mt or "")]
+    for folder, option in ((ref, "--ref"), (mt, "--mt")):
+        if folder is not None and not os.path.isdir(folder):
+            raise InputError(f"--src is a directory, so {option} must be one too", folder)
+    names = sorted(n for n in os.listdir(src) if not n.startswith(".") and os.path.isfile(os.path.join(src, n)))
+    if not names:
+        raise InputError("no files in directory", src)
+    pairs = []
+    for name in names:
+        paths = {"ref": os.path.join(ref, name), "mt": os.path.join(mt, name) if mt else None}
+        for path in paths.values():
+            if path is not None and not os.path.isfile(path):
+                raise InputError(f"no counterpart for {os.path.join(src, name)}", path)
+        pairs.append(ArticlePair(
+            name, read_text(os.path.join(src, name)), read_text(paths["ref"]),
+            read_lines(paths["mt"]) if mt else None, paths["mt"] or "",
+        ))
+    return pairs
+
+
+@click.command()
+@click.option("--src", required=True, help="Korean article, or a directory of articles.")
+@click.option("--ref", required=True, help="Published English article (or directory, same file names).")
+@click.option("--mt", default=None,
+              help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
+                   "[default: translate with --model]")
+@click.option("--model", default=None, help="Translation model when no --mt is given. [default: dari translate's default model]")
+@click.option("--embed", default="e5", help="Sentence embeddings for alignment: e5 (offline, bundled) or none.")
+@click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
+@click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
+@click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here.")
+def qa(src, ref, mt, model, embed, max_merge, output, html_path):
+    """Check a published English translation against its Korean source, sentence by sentence.
+
+    Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
+    additions, number mismatches, untranslated Hangul, low similarity and MT loops. Bylines,
+    credits and footers are reported as boilerplate, never as omissions.
+    """
+    from eval.qa import report_json, run_qa
+    from mt.files import write_text
+
+    if mt and model:
+        raise click.UsageError("give --mt or --model, not both")
+    pairs = _article_pairs(src, ref, mt)
+    translate = None
+    if mt is None:
+        from mt.models import DEFAULT_MODEL
+        from mt.translate import translate_sentences
+
+        model = model or DEFAULT_MODEL
+
+        def translate(sentences):
+            return translate_sentences(sentences, model)
+
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge)
+    if html_path:
+        from eval.html_report import render_html
+
+        write_text(html_path, render_html(report))
+    write_text(output, report_json(report))
+    counts = ", ".join(f"{flag} {count}" for flag, count in report.flag_counts.items() if count) or "no flags"
+    click.echo(f"{len(report.documents)} document(s): {counts}", err=True)

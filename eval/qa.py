@@ -290,3 +290,10 @@ def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[lis
         mt_flags=sorted({flag for i in bead.src for flag in mt_flags[i]}),
         boilerplate=boilerplate,
     )
+
+
+def report_json(report: QAReport) -> str:
+    import json
+    from dataclasses import asdict
+
+    return json.dumps(asdict(report), ensure_ascii=False, indent=1) + "\n"
