@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import re
 
+from mt.boilerplate import leading_dateline
+
 Span = tuple[int, int]
 LANGS = ("ko", "en")
 
@@ -42,8 +44,6 @@ _END = re.compile(r"(?P<punct>[.?!…。]+)" + _CLOSE)
 _KO_POLITE_END = re.compile(r"니다" + _CLOSE)
 # A bullet in mid-paragraph starts a new item; ▲1.2% / ▼0.3 (up/down in market reports) do not.
 _BULLET = re.compile(r"(?<=\s)[▲▶■●◆□○◇☞※►△▷◈◎](?!\s*[\d.+-])")
-_KO_DATELINE = re.compile(r"\s*[(\[【][^()\[\]【】=\n]{1,20}=[^()\[\]【】\n]{1,20}[)\]】]\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?")
-_EN_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]{1,30}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})? \([^()\n]{2,30}\) (?:--|—|–)")
 
 _QUOTES = re.compile(r"\"+|[“”‘’「」『』()\[\]]")
 _KO_QUOTES = re.compile(r"\"+|'|[“”‘’「」『』()\[\]]")
@@ -54,7 +54,7 @@ _CLOSERS = {"”": '"', "’": "'", "」": "「", "』": "『", ")": "(", "]": "
 _MAX_QUOTE = 500  # a "quotation" longer than this is a mismatch, not a quotation
 
 _TITLES = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
     "Cmdr", "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Messrs",
     "Mme", "Mlle", "vs", "cf", "viz", "approx", "ca", "Ph.D", "e.g", "i.e",
 }
@@ -189,11 +189,7 @@ def _candidate_ends(text: str, lang: str) -> list[int]:
         ends.append(end)
     if lang == "ko":
         ends.extend(m.end() for m in _KO_POLITE_END.finditer(text))
-        dateline = _KO_DATELINE.match(text)
-    else:
-        dateline = _EN_DATELINE.match(text)
-    if dateline and dateline.end() < len(text.rstrip()):
-        ends.append(dateline.end())
+    ends.append(leading_dateline(text, lang))  # 0 when there is none: an empty cut adds nothing
     ends.extend(m.start() for m in _BULLET.finditer(text))
     return ends
 
