@@ -28,6 +28,7 @@ never closed in its paragraph protects nothing, so one stray quote cannot swallo
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from mt.boilerplate import leading_dateline
@@ -131,6 +132,17 @@ def _quoted_regions(text: str, lang: str) -> list[Span]:
     return regions
 
 
+def _merged(regions: list[Span]) -> list[Span]:
+    """Nested and overlapping regions merged into sorted disjoint ones."""
+    merged: list[Span] = []
+    for opened, closed in sorted(regions):
+        if merged and opened <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closed))
+        else:
+            merged.append((opened, closed))
+    return merged
+
+
 def _previous_token(text: str, index: int) -> str:
     start = index
     while start > 0 and not text[start - 1].isspace():
@@ -198,9 +210,14 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     """Sentence spans inside one paragraph, trimmed, covering every non-space character."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
-    regions = _quoted_regions(text, lang)
-    cuts = sorted({end for end in _candidate_ends(text, lang)
-                   if not any(opened < end <= closed for opened, closed in regions)})
+    protected = _merged(_quoted_regions(text, lang))
+    starts = [opened for opened, _ in protected]
+
+    def inside(cut: int) -> bool:
+        i = bisect.bisect_left(starts, cut) - 1
+        return i >= 0 and cut <= protected[i][1]
+
+    cuts = sorted({end for end in _candidate_ends(text, lang) if not inside(end)})
     spans = []
     start = 0
     for cut in cuts + [len(text)]:
