@@ -62,6 +62,7 @@ class TranslatedDocument:
 @dataclass
 class Stats:
     sentences: int = 0
+    unique: int = 0  # translated + cached + copied
     translated: int = 0
     cached: int = 0
     copied: int = 0
@@ -121,7 +122,9 @@ class Translator:
         """One Translation per input sentence, in order; duplicates are translated once."""
         results: dict[str, Translation] = {}
         todo = []
-        for sentence in dict.fromkeys(sentences):
+        unique = dict.fromkeys(sentences)
+        self.stats.unique += len(unique)
+        for sentence in unique:
             if _HANGUL.search(sentence):
                 todo.append(sentence)
             else:  # nothing Korean to translate (names, numbers, e-mail addresses): keep it verbatim

@@ -111,7 +111,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         s = translator.stats
         flags = " ".join(f"{k}={v}" for k, v in sorted(s.flags.items())) or "none"
         click.echo(
-            f"dari: {len(documents)} document(s), {s.sentences} sentences: {s.translated} translated, "
+            f"dari: {len(documents)} document(s), {s.sentences} sentences ({s.unique} distinct): {s.translated} translated, "
             f"{s.cached} from cache, {s.copied} copied; flags: {flags}",
             err=True,
         )
