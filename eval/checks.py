@@ -157,4 +157,11 @@ def _word_values(text: str) -> set[float]:
 
 
 def _numbers(values: set[float]) -> str:
-    return ", ".join(f"{int(v):,}" if v == int(v) else f"{v:,}" for v in sorted(values))
+    return ", ".join(_number(v) for v in sorted(values))
+
+
+def _number(value: float) -> str:
+    """Thousands separators from 10,000 up only, so that years read as years."""
+    if value < 10000:
+        return f"{value:g}"
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"

@@ -117,6 +117,7 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
         return ""
     left, bottom, top = 34, 20, 10
     step = min((width - left - 10) / len(beads), 40.0)
+    width = int(left + 10 + step * len(beads))  # short documents get a narrow plot, not thin bars far apart
     plot_h = height - bottom - top
 
     def y(score: float) -> float:

@@ -5,8 +5,7 @@ FLORES devtest articles, the real opus-mt-ko-en output as MT, and with a fixed s
 sentences deleted (Korean left with no English: omission), Korean sentences deleted (English with
 no Korean: addition), adjacent sentences merged and Korean bylines/credits/footers added (must
 not be flagged). On top, numbers are changed in some English sentences (number_mismatch). The
-rest is the untouched control. Scored per sentence: a Korean sentence for omission, an English
-sentence for addition and number_mismatch.
+rest is the untouched control. See `score_flag` for the unit each flag is scored on.
 
 Prints one JSON object. Run from the repo root:
     OMP_NUM_THREADS=1 python scripts/bench_qa.py [--data DIR] [--embed none|e5] [--english-boilerplate]
@@ -75,16 +74,37 @@ def build(data: str, seed: int, english_boilerplate: bool):
     return docs, gold
 
 
-def predicted(document_report) -> dict[str, set[int]]:
-    out = {"omission": set(), "addition": set(), "number_mismatch": set()}
-    for bead in document_report.beads:
-        if "omission" in bead.flags:
-            out["omission"].update(bead.src)
-        if "addition" in bead.flags:
-            out["addition"].update(bead.tgt)
-        if "number_mismatch" in bead.flags:
-            out["number_mismatch"].update(bead.tgt)
-    return out
+def score_flag(documents, gold, flag: str) -> dict:
+    """Precision over flagged units, recall over gold sentences.
+
+    The unit of omission is a Korean sentence and of addition an English sentence, both alone in
+    their bead. A number mismatch is flagged on a bead, which may hold several English sentences:
+    a flagged bead is right when it holds a changed sentence, and a changed sentence is found when
+    its bead is flagged.
+    """
+    side = "src" if flag == "omission" else "tgt"
+    right = flagged = found = 0
+    for document, truth in zip(documents, gold):
+        hit: set[int] = set()
+        for bead in document.beads:
+            if flag not in bead.flags:
+                continue
+            ids = set(getattr(bead, side))
+            if flag == "number_mismatch":
+                flagged += 1
+                right += bool(ids & truth[flag])
+            else:
+                flagged += len(ids)
+                right += len(ids & truth[flag])
+            hit |= ids & truth[flag]
+        found += len(hit)
+    gold_total = sum(len(truth[flag]) for truth in gold)
+    return {
+        "precision": round(right / flagged, 4) if flagged else 0.0,
+        "recall": round(found / gold_total, 4) if gold_total else 0.0,
+        "gold": gold_total,
+        "flagged": flagged,
+    }
 
 
 def main() -> None:
@@ -106,17 +126,7 @@ def main() -> None:
     report = build_report(reports, {"embed": args.embed})
     seconds = time.perf_counter() - start
 
-    results = {}
-    for flag in ("omission", "addition", "number_mismatch"):
-        tp = fp = fn = 0
-        for document, truth in zip(report.documents, gold):
-            found = predicted(document)[flag]
-            tp += len(found & truth[flag])
-            fp += len(found - truth[flag])
-            fn += len(truth[flag] - found)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        results[flag] = {"precision": round(precision, 4), "recall": round(recall, 4), "gold": tp + fn, "flagged": tp + fp}
+    results = {flag: score_flag(report.documents, gold, flag) for flag in ("omission", "addition", "number_mismatch")}
     boilerplate_as_error = sum(
         1 for d in report.documents for b in d.beads if b.boilerplate and {"omission", "addition"} & set(b.flags)
     )

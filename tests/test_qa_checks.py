@@ -46,7 +46,7 @@ def test_numbers_compare_values_not_strings(ko, en, expected):
 
 def test_number_note_names_both_figures():
     _, notes = check_numbers(BeadText(ko="관중 1만5000명이 모였다.", en="A crowd of 1,500 gathered.", mt=""))
-    assert notes == ["Korean has 15,000 not in the English; English has 1,500 not in the Korean"]
+    assert notes == ["Korean has 15,000 not in the English; English has 1500 not in the Korean"]
 
 
 def test_hangul_left_in_english_or_mt_is_untranslated():
