@@ -124,7 +124,7 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
         return top + plot_h * (1 - score / 100)
 
     items = [
-        f'<svg viewBox="0 0 {width} {height}" role="img" '
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="chrF per bead">',
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 10}" y2="{y(0):.1f}" stroke="#999"/>',
     ]
