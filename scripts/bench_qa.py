@@ -54,12 +54,12 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
 def build(data: str, seed: int, english_boilerplate: bool):
     perturbation = Perturbation() if english_boilerplate else Perturbation(boilerplate_tgt=0.0)
     docs = news_benchmark(data, "devtest", seed=seed, perturbation=perturbation)
-    flores_korean = set(read_split(data, "devtest")[0])  # inserted bylines and footers are not FLORES lines
+    flores_korean, flores_english = (set(lines) for lines in read_split(data, "devtest")[:2])  # inserted boilerplate is not
     rng = random.Random(f"qa-numbers:{seed}")
     gold = []
     for doc in docs:
         omitted = {i for bead in doc.gold if bead.src and not bead.tgt for i in bead.src if doc.src[i] in flores_korean}
-        added = {j for bead in doc.gold if bead.tgt and not bead.src for j in bead.tgt}
+        added = {j for bead in doc.gold if bead.tgt and not bead.src for j in bead.tgt if doc.tgt[j] in flores_english}
         changed = set()
         for bead in doc.gold:
             if not (bead.src and bead.tgt):
