@@ -102,3 +102,18 @@ def test_document_scores_and_bead_scores_use_the_mt_against_the_english():
     assert {s.name for s in doc.scores} == {"BLEU", "chrF2"}
     assert all(b.chrf is not None and 0 < b.chrf <= 100 for b in doc.beads)
     assert report.flag_counts["omission"] == 0 and report.flag_counts["number_mismatch"] == 0
+
+
+def test_mt_with_one_line_per_korean_paragraph_is_fitted_to_the_sentences():
+    from eval.qa import match_mt_lines, segment_side
+
+    ko_text = "정부는 예산을 늘렸다. 야당은 반대했다.\n표결은 다음 주다.\n"
+    ko = segment_side(ko_text, "ko")
+    assert len(ko.sentences) == 3
+    split_ok = ["The government raised the budget. The opposition objected.", "The vote is next week."]
+    side, mt = match_mt_lines(ko_text, ko, split_ok, "mt.txt")
+    assert mt == ["The government raised the budget.", "The opposition objected.", "The vote is next week."]
+    assert side.sentences == ko.sentences
+    merged = ["The government raised the budget while the opposition objected.", "The vote is next week."]
+    side, mt = match_mt_lines(ko_text, ko, merged, "mt.txt")
+    assert side.sentences == ["정부는 예산을 늘렸다. 야당은 반대했다.", "표결은 다음 주다."] and mt == merged
