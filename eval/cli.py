@@ -11,6 +11,7 @@ import click
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
 from mt.errors import InputError
+from mt.models import DEFAULT_MODEL
 
 
 class ManyValuesCommand(click.Command):
@@ -133,11 +134,11 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
 @click.option("--mt", default=None,
               help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
                    "[default: translate with --model]")
-@click.option("--model", default=None, help="Translation model when no --mt is given. [default: dari translate's default model]")
+@click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
 @click.option("--embed", default="e5", help="Sentence embeddings for alignment: e5 (offline, bundled) or none.")
 @click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
-@click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here.")
+@click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
 def qa(src, ref, mt, model, embed, max_merge, output, html_path):
     """Check a published English translation against its Korean source, sentence by sentence.
 
@@ -153,7 +154,6 @@ def qa(src, ref, mt, model, embed, max_merge, output, html_path):
     pairs = _article_pairs(src, ref, mt)
     translate = None
     if mt is None:
-        from mt.models import DEFAULT_MODEL
         from mt.translate import translate_sentences
 
         model = model or DEFAULT_MODEL
