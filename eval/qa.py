@@ -12,19 +12,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from aligners.beads import Bead
+from eval.bead_repair import absorb_one_sided, detach_unfound
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
 from mt.errors import InputError
 
 SIMILARITY_METRICS = ("bleu", "chrf")
-# chrF between the MT of a Korean sentence and an English sentence above which they are taken for
-# a translation pair: unrelated sentences of one article score 10–25, translations 35–80.
-PAIR_MIN_CHRF = 25.0
-# Share of a one-sided sentence's character n-grams (MT side) found in a neighbouring bead for it
-# to join that bead: on FLORES devtest, pieces of merged sentences score 44+ (90%), omitted ones <36 (90%).
-MERGE_MIN_FOUND = 40.0
-# Below this share a sentence of a many-sentence bead is taken as missing from the other side.
-DETACH_MAX_FOUND = 30.0
 
 
 @dataclass
@@ -144,7 +137,7 @@ def check_document(
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
-    beads = absorb_one_sided(detach_unfound(beads, ko, en, mt), ko, en, mt)
+    beads = absorb_one_sided(detach_unfound(beads, en, mt), ko, en, mt)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     pair_scores = segment_scores([texts[k].mt for k in two_sided], [texts[k].en for k in two_sided], list(SIMILARITY_METRICS))
@@ -166,101 +159,6 @@ def check_document(
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),
         boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports,
     )
-
-
-def absorb_one_sided(
-    beads: list[Bead], ko: Side, en: Side, mt: list[str], *, min_pair: float = PAIR_MIN_CHRF, min_found: float = MERGE_MIN_FOUND
-) -> list[Bead]:
-    """Re-examine the aligner's one-sided beads with the MT before calling them omissions or additions.
-
-    An omission claims the Korean has no English, so the claim is tested. A Korean-only bead next
-    to an English-only one becomes a pair when its MT and that English reach chrF `min_pair`. A
-    one-sided bead joins a neighbouring aligned bead when its text is found there: the character
-    n-gram precision (chrF with beta 0) of its MT against the neighbour's English, or of its
-    English against the neighbour's MT, reaches `min_found` (a Korean sentence the English folded
-    into the next sentence). Best candidate first, until none qualifies; boilerplate stays alone.
-    """
-    beads = list(beads)
-    found_in = _found_in()
-
-    def evidence(bead: Bead, other: Bead) -> float | None:
-        """How strongly the MT ties `bead` to `other`; None when they may not be merged."""
-        if not (other.src and other.tgt):
-            if bool(other.src) == bool(bead.src):
-                return None
-            pair = Bead(bead.src + other.src, bead.tgt + other.tgt)
-            score = segment_scores([joined(mt, pair.src)], [joined(en.sentences, pair.tgt)], ["chrf"])[0]["chrf"]
-            return score if score >= min_pair else None
-        if bead.src:
-            score = found_in.sentence_score(joined(mt, bead.src), [joined(en.sentences, other.tgt)]).score
-        else:
-            score = found_in.sentence_score(joined(en.sentences, bead.tgt), [joined(mt, other.src)]).score
-        return score if score >= min_found else None
-
-    def movable(bead: Bead) -> bool:
-        return not any([ko.boilerplate[i] for i in bead.src] + [en.boilerplate[j] for j in bead.tgt])
-
-    while True:
-        best = None
-        for k, bead in enumerate(beads):
-            if (bead.src and bead.tgt) or not movable(bead):
-                continue
-            for n in (k - 1, k + 1):
-                if 0 <= n < len(beads) and movable(beads[n]):
-                    score = evidence(bead, beads[n])
-                    if score is not None and (best is None or score > best[0]):
-                        best = (score, min(k, n))
-        if best is None:
-            return beads
-        score, first = best
-        left, right = beads[first], beads[first + 1]
-        beads[first : first + 2] = [Bead(sorted(left.src + right.src), sorted(left.tgt + right.tgt), score / 100)]
-
-
-def detach_unfound(beads: list[Bead], ko: Side, en: Side, mt: list[str], *, max_found: float = DETACH_MAX_FOUND) -> list[Bead]:
-    """Split off the first or last sentence of a many-sentence bead when the other side lacks it.
-
-    Aligners fold an unmatched sentence into a neighbouring bead when that is cheaper than leaving
-    it alone; the MT shows it: a Korean sentence whose MT is not found in the bead's English
-    (character n-gram precision below `max_found`), or an English sentence not found in the MT.
-    The detached sentence becomes a one-sided bead, i.e. an omission or addition to report.
-    """
-    found_in = _found_in()
-    out: list[Bead] = []
-    for bead in beads:
-        before: list[Bead] = []
-        after: list[Bead] = []
-        src, tgt = list(bead.src), list(bead.tgt)
-        changed = True
-        while changed and src and tgt:
-            changed = False
-            for side, ids, other_text in (("src", src, lambda: joined(en.sentences, tgt)), ("tgt", tgt, lambda: joined(mt, src))):
-                if len(ids) < 2:
-                    continue
-                lines = mt if side == "src" else en.sentences
-                for position in (0, -1):
-                    k = ids[position]
-                    if found_in.sentence_score(lines[k], [other_text()]).score < max_found:
-                        ids.remove(k)
-                        lone = Bead([k], []) if side == "src" else Bead([], [k])
-                        (before.append(lone) if position == 0 else after.insert(0, lone))
-                        changed = True
-                        break
-                if changed:
-                    break
-        out.extend([*before, Bead(src, tgt, bead.score) if (before or after) else bead, *after])
-    return out
-
-
-def _found_in():
-    """chrF with beta 0 is character n-gram precision: how much of a sentence the other text contains."""
-    from sacrebleu.metrics import CHRF
-
-    return CHRF(beta=0)
-
-
-def joined(lines: list[str], ids: list[int]) -> str:
-    return " ".join(lines[k] for k in ids)
 
 
 def flag_low_similarity(documents: list[DocumentReport]) -> None:
