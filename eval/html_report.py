@@ -62,11 +62,17 @@ def _summary(report: QAReport) -> str:
         for s in report.scores
     )
     boilerplate = sum(d.boilerplate_beads for d in report.documents)
+    contents = "".join(
+        f'<li><a href="#doc{number}">{escape(d.name)}</a>: '
+        f"{sum(d.flag_counts.values())} flag(s)</li>"
+        for number, d in enumerate(report.documents)
+    )
     return (
         f"<p>{len(report.documents)} document(s); {boilerplate} boilerplate bead(s) (bylines, credits, footers) "
         "reported apart, never as omissions. Scores compare the MT with the published English.</p>"
         f'<table class="summary"><tr><th>flag</th><th>beads</th><th>meaning</th></tr>{rows}</table>'
         f'<h3>MT vs published English</h3><table class="summary">{scores}</table>'
+        f"<h3>Documents</h3><ul>{contents}</ul>"
     )
 
 

@@ -65,6 +65,7 @@ def test_plot_has_one_linked_mark_per_bead():
     svg = page[page.index("<svg"): page.index("</svg>")]
     assert svg.count('<a href="#doc0-bead') == len(report.documents[0].beads)
     assert 'id="doc0-bead1"' in page
+    assert '<a href="#doc0">&lt;b&gt;doc&lt;/b&gt;&amp;amp;</a>' in page  # contents link, name escaped
 
 
 def test_json_report_has_document_scores_and_counts_per_flag():
