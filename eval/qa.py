@@ -137,6 +137,7 @@ def check_document(
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
+    aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
     beads = absorb_one_sided(detach_unfound(beads, en, mt), ko, en, mt)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
@@ -145,6 +146,8 @@ def check_document(
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
         flags, notes = check_bead(text)
+        if (tuple(bead.src), tuple(bead.tgt)) not in aligned:
+            notes.append("regrouped from the aligner's beads by the MT check")
         score = scores_of.get(index, {})
         reports.append(
             BeadReport(

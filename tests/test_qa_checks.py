@@ -102,6 +102,13 @@ def test_a_real_omission_survives_the_repair():
     report = document(KO, en, MT, [Bead([0], [0]), Bead([1], []), Bead([2], [1])])
     assert [b.flags for b in report.beads] == [[], ["omission"], []]
     assert report.flag_counts["omission"] == 1
+    assert not any("regrouped" in note for b in report.beads for note in b.notes)
+
+
+def test_regrouped_beads_say_so():
+    report = document(KO, EN, MT, [Bead([0], [0]), Bead([1], []), Bead([], [1]), Bead([2], [2])])
+    assert [b.kind for b in report.beads] == ["1-1", "1-1", "1-1"]
+    assert report.beads[1].notes == ["regrouped from the aligner's beads by the MT check"]
 
 
 def test_document_scores_and_bead_scores_use_the_mt_against_the_english():
