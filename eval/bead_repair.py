@@ -62,14 +62,15 @@ def detach_unfound(beads: list[Bead], en: Side, mt: list[str], *, max_found: flo
 
 
 def _unfound_edge(src, tgt, en, mt, found_in, max_found) -> tuple[str, int] | None:
-    """(side, 0 or -1) of a first or last sentence, on a side with 2+ sentences, missing from the other side."""
+    """(side, 0 or -1) of the least-found first or last sentence, on a side with 2+ sentences, if under `max_found`."""
+    candidates = []
     for side, ids, lines, other in (("src", src, mt, joined(en, tgt)), ("tgt", tgt, en, joined(mt, src))):
-        if len(ids) < 2:
-            continue
-        for position in (0, -1):
-            if found_in.sentence_score(lines[ids[position]], [other]).score < max_found:
-                return side, position
-    return None
+        if len(ids) >= 2:
+            candidates += [(found_in.sentence_score(lines[ids[p]], [other]).score, side, p) for p in (0, -1)]
+    if not candidates:
+        return None
+    score, side, position = min(candidates)
+    return (side, position) if score < max_found else None
 
 
 def absorb_one_sided(
