@@ -1,15 +1,16 @@
 """Bead costs from four signals: MT overlap, sentence embeddings, length and lexical anchors.
 
 Each similarity signal is turned into a cost that is ~1 for an unrelated sentence pair of this
-document and ~0 for a perfect match (Vecalign's normalisation by random pairs), so signals with
-very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in 0–0.6) can be averaged.
+document and ~0 for a typical translation (in the spirit of Vecalign's normalisation by random
+pairs), so signals with very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in
+0–0.6) and MT of any quality can be averaged.
 Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
