@@ -81,6 +81,10 @@ def build_tiny_marian(directory: Path, *, max_positions: int = 64, seed: int = 0
         for parameter in model.parameters():
             if parameter.dim() > 1:
                 parameter.normal_(0.0, 1.0)
+        # As in published Marian models: the decoder starts from the all-zero <pad> embedding, and
+        # generation never emits <pad> (CTranslate2 relies on both).
+        model.get_input_embeddings().weight[vocab["<pad>"]].zero_()
+    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
     model.save_pretrained(directory)
     return directory
 
