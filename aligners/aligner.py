@@ -1,0 +1,97 @@
+"""`align()`: the one entry point QA, corpus building and the CLI share.
+
+It chooses the signals the caller can afford (MT lines, an embedding model, or neither), builds
+per-side features, runs the banded DP and turns the path into beads with a confidence each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligners.anchors import shared_anchors
+from aligners.beads import Bead
+from aligners.dp import DEFAULT_RADIUS, align_path, bead_types
+from aligners.embeddings import E5, span_embeddings
+from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
+
+NO_EMBED = "none"
+
+
+def default_weights(has_mt: bool, has_embed: bool) -> Weights:
+    """Weights tuned on the FLORES news benchmark (dev split) for each combination of signals."""
+    if not has_mt and not has_embed:
+        return Weights(length=1.0, anchors=1.0, skip=0.6, merge=0.3)
+    return Weights()
+
+
+def build_scorer(
+    src: list[str],
+    tgt: list[str],
+    mt: list[str] | None,
+    embed: str,
+    max_merge: int,
+    src_lang: str,
+    tgt_lang: str,
+    weights: Weights | None,
+    anchors: bool = True,
+) -> PairScorer:
+    if mt is not None and len(mt) != len(src):
+        raise ValueError(f"mt has {len(mt)} lines but src has {len(src)}: they must be line-aligned")
+    has_embed = embed != NO_EMBED
+    weights = weights or default_weights(mt is not None, has_embed)
+    src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64)}
+    tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64)}
+    if has_embed and src and tgt:
+        src_features["spans"] = span_embeddings(src, max_merge, embed)
+        tgt_features["spans"] = span_embeddings(tgt, max_merge, embed)
+        src_features["vectors"], tgt_features["vectors"] = src_features["spans"][1], tgt_features["spans"][1]
+    if mt is not None and src and tgt:
+        src_features["grams"], tgt_features["grams"] = binary_matrix(ngram_sets(mt), ngram_sets(tgt))
+    if anchors and src and tgt:
+        src_features["anchors"], tgt_features["anchors"] = binary_matrix(*shared_anchors(src, tgt, src_lang, tgt_lang))
+    return PairScorer(Side(**src_features), Side(**tgt_features), weights)
+
+
+def align(
+    src: list[str],
+    tgt: list[str],
+    mt: list[str] | None = None,
+    embed: str = E5,
+    max_merge: int = 3,
+    src_lang: str = "ko",
+    tgt_lang: str = "en",
+    weights: Weights | None = None,
+    anchors: bool = True,
+    radius: int = DEFAULT_RADIUS,
+) -> list[Bead]:
+    """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
+
+    `mt` is `src` machine-translated into tgt's language, line by line; `embed` is "e5", "none" or
+    a sentence-transformers model name. Bead scores are confidences in [0, 1].
+    """
+    scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
+    path = align_path(scorer, bead_types(max_merge), radius)
+    return [_bead(scorer, shape, i, j, radius) for shape, i, j in path]
+
+
+def _bead(scorer: PairScorer, shape: tuple[int, int], i: int, j: int, radius: int) -> Bead:
+    """Confidence: 0.5 where the bead costs as much as skipping its sentences, 1 when it costs nothing.
+
+    A one-sided bead is judged by its best alternative: the cheapest 1-1 pairing of the sentence
+    with a neighbour within `radius`.
+    """
+    a, b = shape
+    skip = scorer.w.skip
+    if a and b:
+        cost = float(scorer.bead_costs(np.array([i]), np.array([j]), a, b)[0]) / (a + b)
+        score = 1.0 - cost / (2.0 * skip)
+    else:
+        if a:
+            cols = np.arange(max(j - radius, 1), min(j + radius, scorer.m) + 1)
+            rows = np.full(len(cols), i)
+        else:
+            rows = np.arange(max(i - radius, 1), min(i + radius, scorer.n) + 1)
+            cols = np.full(len(rows), j)
+        best = float(scorer.bead_costs(rows, cols, 1, 1).min()) / 2.0 if len(rows) else np.inf
+        score = best / (2.0 * skip)
+    return Bead(list(range(i - a, i)), list(range(j - b, j)), round(float(np.clip(score, 0.0, 1.0)), 4))

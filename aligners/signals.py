@@ -1,0 +1,220 @@
+"""Bead costs from four signals: MT overlap, sentence embeddings, length and lexical anchors.
+
+Each similarity signal is turned into a cost that is ~1 for an unrelated sentence pair of this
+document and ~0 for a perfect match (Vecalign's normalisation by random pairs), so signals with
+very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in 0–0.6) can be averaged.
+Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+_DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one sparse product
+_NORM_SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead)."""
+
+    embed: float = 1.0
+    mt: float = 1.0
+    length: float = 0.15
+    anchors: float = 0.3
+    skip: float = 0.45
+    merge: float = 0.1  # per sentence beyond 1-1, so merges must earn their place
+    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
+
+
+def ngram_sets(sentences: list[str]) -> list[set[str]]:
+    """Lower-cased words and character trigrams of words: a chrF-like bag, robust to inflection."""
+    out = []
+    for sentence in sentences:
+        words = _WORD.findall(sentence.lower())
+        grams = {"w " + w for w in words}
+        for w in words:
+            padded = f" {w} "
+            grams.update(padded[k : k + 3] for k in range(len(padded) - 2))
+        out.append(grams)
+    return out
+
+
+def binary_matrix(src_sets: list[set[str]], tgt_sets: list[set[str]]):
+    """Two sparse 0/1 matrices over one shared vocabulary (sorted, so the ids are deterministic)."""
+    from scipy import sparse
+
+    vocab = {g: k for k, g in enumerate(sorted(set().union(*src_sets, *tgt_sets)))}
+
+    def build(sets):
+        indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in sets], out=indptr[1:])
+        indices = np.array([vocab[g] for s in sets for g in sorted(s)], dtype=np.int64)
+        return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(sets), len(vocab)))
+
+    return build(src_sets), build(tgt_sets)
+
+
+def _pool_rows(matrix):
+    """Sum rows 2k and 2k+1 of a sparse matrix, then make it 0/1 again."""
+    from scipy import sparse
+
+    n = matrix.shape[0]
+    rows = (n + 1) // 2
+    pool = sparse.csr_matrix((np.ones(n, dtype=np.float32), np.arange(n) // 2, np.arange(n + 1)), shape=(n, rows)).T.tocsr()
+    pooled = (pool @ matrix).tocsr()
+    pooled.data[:] = 1.0
+    return pooled
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
+
+
+@dataclass
+class Side:
+    """One side's features, sentence by sentence (or block by block at coarse levels).
+
+    `spans[k][s]` is the embedding of sentences s .. s+k-1 joined, at the finest level only;
+    elsewhere a span's vector is the normalised sum of its sentence vectors.
+    """
+
+    lengths: np.ndarray
+    vectors: np.ndarray | None = None
+    spans: dict[int, np.ndarray] | None = None
+    grams: object | None = None  # scipy CSR, 0/1
+    anchors: object | None = None  # scipy CSR, 0/1
+
+    def __post_init__(self):
+        self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
+        self.cum_vectors = None
+        if self.vectors is not None:
+            self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(self.vectors, axis=0, dtype=np.float64)])
+        self.gram_counts = self._cum_counts(self.grams)
+        self.anchor_counts = self._cum_counts(self.anchors)
+
+    @staticmethod
+    def _cum_counts(matrix) -> np.ndarray | None:
+        if matrix is None:
+            return None
+        return np.concatenate([[0.0], np.cumsum(np.diff(matrix.indptr), dtype=np.float64)])
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def span_vectors(self, starts: np.ndarray, size: int) -> np.ndarray:
+        if self.spans is not None and size in self.spans:
+            return self.spans[size][starts]
+        return _unit(self.cum_vectors[starts + size] - self.cum_vectors[starts])
+
+    def pooled(self) -> "Side":
+        n = len(self)
+        pad = n % 2
+        lengths = np.concatenate([self.lengths, np.zeros(pad)]).reshape(-1, 2).sum(axis=1)
+        vectors = None
+        if self.vectors is not None:
+            padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
+            vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
+        return Side(
+            lengths,
+            vectors,
+            None,
+            None if self.grams is None else _pool_rows(self.grams),
+            None if self.anchors is None else _pool_rows(self.anchors),
+        )
+
+
+def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    return cum[starts + size] - cum[starts]
+
+
+class PairScorer:
+    """Costs of beads between two Sides; pooled() gives the same scorer over blocks of two."""
+
+    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None):
+        self.src, self.tgt, self.w = src, tgt, weights
+        self.n, self.m = len(src), len(tgt)
+        self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
+        self._overlaps: dict[str, np.ndarray] = {}
+        rng = np.random.default_rng(0)
+        total = self.n * self.m
+        if total and total <= _NORM_SAMPLES:
+            grid = np.indices((self.n, self.m)).reshape(2, -1)
+            self._sample = (grid[0], grid[1])
+        else:
+            self._sample = (rng.integers(0, max(self.n, 1), _NORM_SAMPLES), rng.integers(0, max(self.m, 1), _NORM_SAMPLES))
+        self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
+        self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
+        self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
+        self._norms = {}
+        if total:
+            one = np.ones_like(self._sample[0])
+            if self.use_embed:
+                distance = self._embed_distance(self._sample[0] + one, self._sample[1] + one, 1, 1)
+                self._norms["embed"] = max(float(np.mean(distance)), 1e-3)
+            if self.use_mt:
+                dice, _ = self._dice("grams", self._sample[0] + one, self._sample[1] + one, 1, 1)
+                self._norms["mt"] = max(float(np.mean(1.0 - dice)), 1e-3)
+
+    def pooled(self) -> "PairScorer":
+        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
+
+    # -- signals -------------------------------------------------------------------------------
+    def _embed_distance(self, rows, cols, a, b):
+        x = self.src.span_vectors(rows - a, a)
+        y = self.tgt.span_vectors(cols - b, b)
+        return 1.0 - np.einsum("ij,ij->i", x, y)
+
+    def _pair_overlap(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Shared features of source sentence i and target sentence j."""
+        left, right = getattr(self.src, name), getattr(self.tgt, name)
+        if self.n * self.m <= _DENSE_PAIRS:
+            if name not in self._overlaps:
+                self._overlaps[name] = (left @ right.T).toarray()
+            return self._overlaps[name][i, j]
+        return np.asarray(left[i].multiply(right[j]).sum(axis=1)).ravel()
+
+    def _block_overlap(self, name, rows, cols, a, b):
+        total = np.zeros(len(rows))
+        for p in range(a):
+            for q in range(b):
+                total += self._pair_overlap(name, rows - a + p, cols - b + q)
+        return total
+
+    def _dice(self, name, rows, cols, a, b):
+        """Dice of the two spans' feature bags; sums over sentence pairs, so spans need no re-featurising."""
+        field = "gram_counts" if name == "grams" else "anchor_counts"
+        count = span_sum(getattr(self.src, field), rows - a, a) + span_sum(getattr(self.tgt, field), cols - b, b)
+        shared = self._block_overlap(name, rows, cols, a, b)
+        return np.minimum(2.0 * shared / np.maximum(count, 1.0), 1.0), count
+
+    # -- costs ---------------------------------------------------------------------------------
+    def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full(len(rows), self.w.skip * (a + b))
+        parts, weights = [], []
+        if self.use_embed:
+            parts.append(self._embed_distance(rows, cols, a, b) / self._norms["embed"])
+            weights.append(self.w.embed)
+        if self.use_mt:
+            dice, _ = self._dice("grams", rows, cols, a, b)
+            parts.append((1.0 - dice) / self._norms["mt"])
+            weights.append(self.w.mt)
+        per_sentence = sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else 0.0
+        src_len = span_sum(self.src.cum_lengths, rows - a, a)
+        tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
+        log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
+        per_sentence = per_sentence + self.w.length * (log_ratio / self.w.length_sigma) ** 2 / 2.0
+        cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
+        if self.use_anchors:
+            cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
+        return cost
+
+    def _anchor_term(self, rows, cols, a, b):
+        """+1 when the anchors of the two sides disagree completely, -1 when they all match, 0 if none."""
+        dice, count = self._dice("anchors", rows, cols, a, b)
+        return np.where(count > 0, 1.0 - 2.0 * dice, 0.0)
