@@ -72,13 +72,30 @@ class DocumentResult:
     pairs: list[PairRecord]
 
 
+def _fit(pieces: list[str], n: int) -> list[str]:
+    """Exactly n translations from a paragraph's MT sentences: extras join the last, missing ones stay empty."""
+    if len(pieces) > n:
+        return pieces[: n - 1] + [" ".join(pieces[n - 1:])]
+    return pieces + [""] * (n - len(pieces))
+
+
 def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
-    """The MT as one translation per Korean sentence, or None when it cannot be matched up."""
+    """The MT as one translation per Korean sentence, or None when it cannot be matched up.
+
+    MT sentences are matched document-wide when the counts agree, else paragraph by paragraph (a
+    translated article keeps the paragraphs), fitting each paragraph's count to the Korean one.
+    """
     if doc.mt is None:
         return None
-    for candidate in (split_sentences(doc.mt, "en"), [line.strip() for line in doc.mt.split("\n") if line.strip()]):
-        if len(candidate) == n_ko:
-            return candidate
+    ko_paragraphs = [split_sentences(p, "ko") for p in doc.ko.split("\n") if p.strip()]
+    mt_paragraphs = [split_sentences(p, "en") for p in doc.mt.split("\n") if p.strip()]
+    whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
+    if len(whole) == n_ko:
+        return whole
+    if len(mt_paragraphs) == n_ko:
+        return [" ".join(paragraph) for paragraph in mt_paragraphs]
+    if len(mt_paragraphs) == len(ko_paragraphs) and sum(map(len, ko_paragraphs)) == n_ko:
+        return [t for ko, mt in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt, len(ko))]
     return None
 
 

@@ -245,3 +245,14 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
     code = ("import sys; from mt.cli import main; sys.argv = ['dari', 'corpus', 'stats', '--help']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True)
+
+
+def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
+    from corpora.documents import Document
+    from corpora.job import _mt_sentences
+
+    ko = "첫 문장. 둘째 문장.\n셋째 문장."
+    assert _mt_sentences(Document("d", ko, "x", "First. Second.\nThird."), 3) == ["First.", "Second.", "Third."]
+    assert _mt_sentences(Document("d", ko, "x", "First and second.\nThird."), 3) == ["First and second.", "", "Third."]
+    assert _mt_sentences(Document("d", ko, "x", "One. Two. Three.\nFour."), 3) == ["One.", "Two. Three.", "Four."]
+    assert _mt_sentences(Document("d", ko, "x", "a\nb\nc\nd"), 3) is None
