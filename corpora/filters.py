@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from corpora.records import PairRecord
 
 # Every reason a pair can be rejected for, in the order the checks run; stats list them in this order.
+BOILERPLATE = "boilerplate"
 UNALIGNED = "unaligned"
 CONTROL_CHARS = "control_chars"
 TOO_SHORT = "too_short"
@@ -26,7 +27,7 @@ LOW_SCORE = "low_score"
 TEST_OVERLAP = "test_overlap"
 DUPLICATE = "duplicate"
 NEAR_DUPLICATE = "near_duplicate"
-REASONS = (UNALIGNED, CONTROL_CHARS, TOO_SHORT, TOO_LONG, KO_SCRIPT, EN_SCRIPT, LENGTH_RATIO,
+REASONS = (BOILERPLATE, UNALIGNED, CONTROL_CHARS, TOO_SHORT, TOO_LONG, KO_SCRIPT, EN_SCRIPT, LENGTH_RATIO,
            NUMBERS, LOW_SCORE, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
 
 Verdict = Optional[tuple[str, str]]  # (reason code, detail) or None when the pair passes
@@ -63,6 +64,18 @@ def _is_latin(ch: str) -> bool:
 def _share(text: str, predicate: Callable[[str], bool]) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     return sum(map(predicate, letters)) / len(letters) if letters else 0.0
+
+
+def check_boilerplate(pair: PairRecord, kinds: dict[str, list[Optional[str]]]) -> Verdict:
+    """Bylines, captions, copyright lines: `kinds` holds `mt.boilerplate`'s verdict per sentence of each side.
+
+    Checked first, so an unpaired byline is reported as boilerplate rather than as unaligned.
+    """
+    for side, ids in (("ko", pair.ko_ids), ("en", pair.en_ids)):
+        for i in ids:
+            if kinds[side][i]:
+                return BOILERPLATE, f"{side} sentence {i} is {kinds[side][i]}"
+    return None
 
 
 def check_unaligned(pair: PairRecord, settings: FilterSettings) -> Verdict:
@@ -142,11 +155,17 @@ CHECKS: tuple[Callable[[PairRecord, FilterSettings], Verdict], ...] = (
 )
 
 
-def apply_filters(pair: PairRecord, settings: FilterSettings) -> PairRecord:
-    """Set `reason`/`detail` from the first check that fails; a pair keeps them None/"" when all pass."""
+def apply_filters(pair: PairRecord, settings: FilterSettings,
+                  kinds: Optional[dict[str, list[Optional[str]]]] = None) -> PairRecord:
+    """Set `reason`/`detail` from the first check that fails; a pair keeps them None/"" when all pass.
+
+    `kinds` (boilerplate kind per sentence id, per side) enables the boilerplate check.
+    """
+    verdict = check_boilerplate(pair, kinds) if kinds else None
     for check in CHECKS:
-        verdict = check(pair, settings)
         if verdict:
-            pair.reason, pair.detail = verdict
             break
+        verdict = check(pair, settings)
+    if verdict:
+        pair.reason, pair.detail = verdict
     return pair

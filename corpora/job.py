@@ -79,6 +79,21 @@ def _fit(pieces: list[str], n: int) -> list[str]:
     return pieces + [""] * (n - len(pieces))
 
 
+def _paragraphs(text: str, lang: str) -> list[list[str]]:
+    return [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+
+
+def _boilerplate_kinds(text: str, sentences: list[str], lang: str) -> list[Optional[str]]:
+    """Kinds per sentence, judged paragraph by paragraph where the paragraphs reproduce the sentences
+    (a caption's description is only recognisable next to its credit)."""
+    from mt.boilerplate import boilerplate_kind, paragraph_kinds
+
+    paragraphs = _paragraphs(text, lang)
+    if sum(map(len, paragraphs)) == len(sentences):
+        return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
+    return [boilerplate_kind(sentence, lang) for sentence in sentences]
+
+
 def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
     """The MT as one translation per Korean sentence, or None when it cannot be matched up.
 
@@ -87,8 +102,8 @@ def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
     """
     if doc.mt is None:
         return None
-    ko_paragraphs = [split_sentences(p, "ko") for p in doc.ko.split("\n") if p.strip()]
-    mt_paragraphs = [split_sentences(p, "en") for p in doc.mt.split("\n") if p.strip()]
+    ko_paragraphs = _paragraphs(doc.ko, "ko")
+    mt_paragraphs = _paragraphs(doc.mt, "en")
     whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
     if len(whole) == n_ko:
         return whole
@@ -103,11 +118,12 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     ko = split_sentences(doc.ko, "ko")
     en = split_sentences(doc.en, "en")
     mt = _mt_sentences(doc, len(ko))
+    kinds = {"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")}
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
         pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
-        pairs.append(apply_filters(pair, settings.filters))
+        pairs.append(apply_filters(pair, settings.filters, kinds))
     return DocumentResult(doc.id, ko, en, mt is not None, pairs)
 
 

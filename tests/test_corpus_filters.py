@@ -1,4 +1,4 @@
-from corpora.filters import (CONTROL_CHARS, EN_SCRIPT, KO_SCRIPT, LENGTH_RATIO, LOW_SCORE, NUMBERS, TOO_LONG,
+from corpora.filters import (BOILERPLATE, CONTROL_CHARS, EN_SCRIPT, KO_SCRIPT, LENGTH_RATIO, LOW_SCORE, NUMBERS, TOO_LONG,
                              TOO_SHORT, UNALIGNED, FilterSettings, apply_filters)
 from corpora.normalize import exact_key, near_key, normalize, segment_key
 from corpora.records import PairRecord
@@ -72,3 +72,13 @@ def test_normalization_folds_case_width_spacing_and_punctuation():
     assert near_key("서울.", "Seoul.") == near_key("서울", "seoul")
     assert exact_key("서울.", "Seoul.") != exact_key("서울", "Seoul.")
     assert near_key("서울", "Seoul") != near_key("부산", "Seoul")
+
+
+def test_boilerplate_sentences_are_rejected_even_inside_a_merged_bead():
+    pair = PairRecord("doc", KO + " ⓒ 아시아경제 무단전재 배포금지", EN, [0, 1], [0], 0.9)
+    kinds = {"ko": [None, "copyright"], "en": [None]}
+    judged = apply_filters(pair, FilterSettings(), kinds)
+    assert (judged.reason, judged.detail) == (BOILERPLATE, "ko sentence 1 is copyright")
+    unpaired_byline = PairRecord("doc", "", "By Kim Min-jun", [], [3], 0.0)
+    assert apply_filters(unpaired_byline, FilterSettings(), {"ko": [], "en": [None] * 3 + ["byline"]}).reason == BOILERPLATE
+    assert apply_filters(PairRecord("doc", KO, EN, [0], [0], 0.9), FilterSettings(), kinds).reason is None

@@ -47,7 +47,8 @@ FIXTURE_SENTENCES = 15  # 3 + 4 + 4 + 4 one-sentence lines in tests/fixtures/cor
 
 NOISY = (
     "zz_noisy",
-    ["태국 공군 전투기 사고로 조종사 2명이 다쳤다.", "Reuters reported this on Monday.", "남는 한국어 문장 하나가 더 있다."],
+    ["태국 공군 전투기 사고로 조종사 2명이 다쳤다.", "Reuters reported this on Monday.", "사진=연합뉴스",
+     "남는 한국어 문장 하나가 더 있다."],
     ["The crash injured five pilots of the Thai air force.", "Reuters reported this on Monday."],
 )
 
@@ -67,9 +68,10 @@ def test_every_candidate_is_either_accepted_or_rejected_with_a_reason(tmp_path):
     source = article_dir(tmp_path, [NOISY])
     stats = run(source, tmp_path / "out")
     found = {(r["doc"], r["reason"]) for r in rejects(tmp_path / "out")}
-    assert found == {("zz_noisy", "numbers"), ("zz_noisy", "ko_script"), ("zz_noisy", "unaligned")}
-    assert stats["accepted"] + stats["rejected"] == stats["candidates"] == FIXTURE_SENTENCES + 3
-    assert sum(stats["rejected_by_reason"].values()) == stats["rejected"] == 3
+    assert found == {("zz_noisy", "numbers"), ("zz_noisy", "ko_script"), ("zz_noisy", "boilerplate"),
+                     ("zz_noisy", "unaligned")}
+    assert stats["accepted"] + stats["rejected"] == stats["candidates"] == FIXTURE_SENTENCES + 4
+    assert sum(stats["rejected_by_reason"].values()) == stats["rejected"] == 4
     assert all(r["detail"] for r in rejects(tmp_path / "out"))
 
 
