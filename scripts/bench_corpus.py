@@ -5,10 +5,12 @@ sentences, bylines and copyright lines, and for devtest the real opus-mt-ko-en o
 every Korean and English line has a gold bead. The build segments the article text itself, so
 each of its sentences is mapped back to the gold line it came from.
 
-- pair precision: accepted pairs whose Korean and English sentences are exactly one gold bead
-  (all of its lines on both sides, nothing else); `partial` counts pairs inside one gold bead that
-  miss part of it, `wrong` pairs spanning beads.
-- yield: two-sided (content) gold beads that come out as one accepted pair.
+- pair precision: accepted pairs that are gold. FLORES is parallel row by row (and sentence by
+  sentence inside a row that splits into as many sentences on both sides), so a pair is correct
+  when its two sides hold the same such units, all of their sentences; a pair finer than a
+  benchmark bead, because the segmenter split a merged line again, is correct. `incomplete` pairs
+  cut a unit, `wrong` pairs join different units or include boilerplate.
+- yield: two-sided (content) gold beads whose rows all come out in correct accepted pairs.
 - pairs/s: accepted pairs per second of the whole build (segmenting, aligning, filtering, writing).
 
 Prints one JSON object. Example:
@@ -46,51 +48,112 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def sentence_lines(lines: list[str], lang: str) -> list[int]:
-    """For each sentence the build will see, the index of the line it comes from."""
-    return [k for k, line in enumerate(lines) for _ in split_sentences(line, lang)]
+def _row_spans(doc, rows: dict[str, list[str]]) -> dict[str, list[list[tuple[int, int, int]]]]:
+    """Per side and line, the FLORES rows it is made of as (row, start, end) character spans.
+
+    The benchmark joins consecutive rows with a space to merge them; inserted boilerplate lines are
+    made of no row. Both sides of a bead cover the same rows, so one pointer walks the beads.
+    """
+    spans = {"ko": [[] for _ in doc.src], "en": [[] for _ in doc.tgt]}
+    pointer = 0
+    for bead in doc.gold:
+        ends = []
+        for side, lines, ids in (("ko", doc.src, bead.src), ("en", doc.tgt, bead.tgt)):
+            p = pointer
+            for line_id in ids:
+                width = next((j for j in (1, 2, 3) if lines[line_id] == " ".join(rows[side][p:p + j])), 0)
+                offset = 0
+                for row in range(p, p + width):
+                    spans[side][line_id].append((row, offset, offset + len(rows[side][row])))
+                    offset += len(rows[side][row]) + 1
+                p += width
+            ends.append(p)
+        pointer = max(ends)
+    return spans
 
 
-def evaluate(docs, corpus_path: str) -> dict:
-    by_id = {}
-    for doc in docs:
-        bead_of = {side: {} for side in ("ko", "en")}
-        for b, bead in enumerate(doc.gold):
-            bead_of["ko"].update((k, b) for k in bead.src)
-            bead_of["en"].update((k, b) for k in bead.tgt)
-        line_of = {"ko": sentence_lines(doc.src, "ko"), "en": sentence_lines(doc.tgt, "en")}
-        members = {side: {} for side in ("ko", "en")}  # bead -> all its sentence ids
-        for side in ("ko", "en"):
-            for sentence, line in enumerate(line_of[side]):
-                members[side].setdefault(bead_of[side][line], set()).add(sentence)
-        by_id[doc.doc_id] = (bead_of, line_of, members)
-    exact = partial = wrong = 0
-    recovered = set()
+def sentence_atoms(doc, rows: dict[str, list[str]]) -> dict[str, list[frozenset]]:
+    """For each sentence the build sees (it splits line by line), the gold units it holds.
+
+    A unit is a FLORES row, or the j-th sentence of a row when the segmenter splits that row into
+    the same number of sentences on both sides (FLORES keeps sentence order within a row).
+    """
+    spans = _row_spans(doc, rows)
+    overlaps = {}
+    for side, lines in (("ko", doc.src), ("en", doc.tgt)):
+        overlaps[side] = []
+        for line, line_spans in zip(lines, spans[side]):
+            cursor = 0
+            for sentence in split_sentences(line, side):
+                start = line.index(sentence, cursor)
+                cursor = end = start + len(sentence)
+                overlaps[side].append([r for r, s, e in line_spans if s < end and start < e])
+        if len(overlaps[side]) != len(split_sentences("\n".join(lines), side)):
+            raise SystemExit(f"bench_corpus: {doc.doc_id}: the segmenter does not split line by line")
+
+    def per_row(side):
+        counts, shared = {}, set()
+        for rs in overlaps[side]:
+            if len(rs) == 1:
+                counts[rs[0]] = counts.get(rs[0], 0) + 1
+            shared.update(rs if len(rs) > 1 else ())
+        return counts, shared
+
+    (ko_counts, ko_shared), (en_counts, en_shared) = per_row("ko"), per_row("en")
+    fine = {r for r, n in ko_counts.items() if en_counts.get(r) == n and r not in ko_shared | en_shared}
+    atoms = {}
+    for side in ("ko", "en"):
+        seen: dict[int, int] = {}
+        atoms[side] = []
+        for rs in overlaps[side]:
+            if len(rs) == 1 and rs[0] in fine:
+                seen[rs[0]] = seen.get(rs[0], -1) + 1
+                atoms[side].append(frozenset([(rs[0], seen[rs[0]])]))
+            else:
+                atoms[side].append(frozenset((r, -1) for r in rs))
+    return atoms
+
+
+def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -> dict:
+    """Judge accepted pairs by the gold units (see `sentence_atoms`) their two sides hold.
+
+    A pair is correct when both sides hold the same units and every sentence of those units, so
+    pairs finer than the benchmark's beads (the segmenter undoing a merge) count as correct.
+    """
+    truth = {doc.doc_id: sentence_atoms(doc, rows_of[doc.doc_id]) for doc in docs}
+    correct = incomplete = wrong = 0
+    covered: set = set()
     with open(corpus_path, encoding="utf-8") as handle:
         for line in handle:
             pair = json.loads(line)
-            bead_of, line_of, members = by_id[pair["doc"]]
-            ids = {"ko": set(pair["ko_ids"]), "en": set(pair["en_ids"])}
-            beads = {bead_of[side][line_of[side][i]] for side in ids for i in ids[side]}
-            if len(beads) != 1:
+            atoms = truth[pair["doc"]]
+            held = {side: [atoms[side][i] for i in pair[f"{side}_ids"]] for side in ("ko", "en")}
+            units = frozenset().union(*held["ko"])
+            if not units or units != frozenset().union(*held["en"]) or any(not a for side in held for a in held[side]):
                 wrong += 1
-                continue
-            bead = beads.pop()
-            if all(ids[side] == members[side].get(bead, set()) for side in ids):
-                exact += 1
-                recovered.add((pair["doc"], bead))
+            elif all(sum(1 for a in atoms[side] if a & units) == len(held[side]) for side in held):
+                correct += 1
+                covered.update((pair["doc"], unit) for unit in units)
             else:
-                partial += 1
-    content = sum(1 for doc in docs for bead in doc.gold if bead.src and bead.tgt)
-    accepted = exact + partial + wrong
+                incomplete += 1
+    content = recovered = 0
+    for doc in docs:
+        atoms = truth[doc.doc_id]
+        ko_line = [k for k, line in enumerate(doc.src) for _ in split_sentences(line, "ko")]
+        for bead in doc.gold:
+            if bead.src and bead.tgt:
+                content += 1
+                units = {u for i, k in enumerate(ko_line) if k in bead.src for u in atoms["ko"][i]}
+                recovered += all((doc.doc_id, u) in covered for u in units)
+    accepted = correct + incomplete + wrong
     return {
         "accepted_pairs": accepted,
-        "exact": exact,
-        "partial": partial,
+        "correct": correct,
+        "incomplete": incomplete,
         "wrong": wrong,
-        "pair_precision": round(exact / accepted, 4) if accepted else 0.0,
+        "pair_precision": round(correct / accepted, 4) if accepted else 0.0,
         "gold_content_beads": content,
-        "yield": round(len(recovered) / content, 4) if content else 0.0,
+        "yield": round(recovered / content, 4) if content else 0.0,
     }
 
 
@@ -99,10 +162,12 @@ def main() -> None:
     if not os.path.isdir(os.path.join(args.data, "flores200-devtest")):
         sys.exit(f"bench_corpus: shared data not found at {args.data} (set --data or DARI_DATA)")
     try:
-        from aligners.synthetic import news_benchmark
+        from aligners.synthetic import documents, news_benchmark, read_split
     except ImportError:
         sys.exit("bench_corpus: aligners.synthetic (the FLORES news benchmark) is missing; merge branch `align`")
     docs = news_benchmark(args.data, args.split, seed=args.seed)
+    ko, en, urls, _ = read_split(args.data, args.split)
+    rows_of = {urls[run.start]: {"ko": ko[run.start:run.stop], "en": en[run.start:run.stop]} for run in documents(urls)}
     if args.limit:
         docs = docs[: args.limit]
     settings = BuildSettings(format="jsonl", filters=FilterSettings(min_score=args.min_score), embed=args.embed)
@@ -122,7 +187,7 @@ def main() -> None:
         rerun = build(manifest, out, settings, jobs=args.jobs)
         rerun_seconds = time.perf_counter() - start
         assert rerun["documents_processed"] == 0
-        result = evaluate(docs, os.path.join(out, "corpus.jsonl"))
+        result = evaluate(docs, rows_of, os.path.join(out, "corpus.jsonl"))
     result.update({
         "split": args.split,
         "embed": args.embed,
