@@ -258,3 +258,14 @@ def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
     assert _mt_sentences(Document("d", ko, "x", "First and second.\nThird."), 3) == ["First and second.", "", "Third."]
     assert _mt_sentences(Document("d", ko, "x", "One. Two. Three.\nFour."), 3) == ["One.", "Two. Three.", "Four."]
     assert _mt_sentences(Document("d", ko, "x", "a\nb\nc\nd"), 3) is None
+
+
+def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["corpus", "build", str(ARTICLES), "-o", str(out), "--embed", "none",
+                                       "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    pairs = [json.loads(line) for line in lines(out / "corpus.jsonl")]
+    assert all(p["ko_ids"] == p["en_ids"] for p in pairs)  # the fixture articles are parallel sentence by sentence
+    assert sum(len(p["ko_ids"]) for p in pairs) >= FIXTURE_SENTENCES - 2
+    assert "pairs accepted" in result.output
