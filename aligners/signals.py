@@ -16,6 +16,7 @@ import numpy as np
 _WORD = re.compile(r"\w+")
 _DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one sparse product
 _NORM_SAMPLES = 2000
+_MIN_PAIRS_FOR_LEVEL = 64
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,14 @@ class Weights:
     anchors: float = 0.3
     skip: float = 0.45
     merge: float = 0.1  # per sentence beyond 1-1, so merges must earn their place
+    part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
     length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
+    # Similarity of unrelated pairs (used for documents too small to measure it) and how much
+    # higher a typical translation scores; measured on FLORES dev/devtest.
+    mt_unrelated: float = 0.14
+    mt_spread: float = 0.5
+    embed_unrelated: float = 0.75
+    embed_spread: float = 0.12
 
 
 def ngram_sets(sentences: list[str]) -> list[set[str]]:
@@ -94,14 +102,31 @@ class Side:
         self.cum_vectors = None
         if self.vectors is not None:
             self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(self.vectors, axis=0, dtype=np.float64)])
-        self.gram_counts = self._cum_counts(self.grams)
-        self.anchor_counts = self._cum_counts(self.anchors)
+        self._span_matrices: dict[tuple[str, int], object] = {}
 
-    @staticmethod
-    def _cum_counts(matrix) -> np.ndarray | None:
-        if matrix is None:
-            return None
-        return np.concatenate([[0.0], np.cumsum(np.diff(matrix.indptr), dtype=np.float64)])
+    def span_matrix(self, name: str, size: int):
+        """0/1 features of each run of `size` sentences (row s: sentences s .. s+size-1)."""
+        key = (name, size)
+        if key not in self._span_matrices:
+            matrix = getattr(self, name)
+            if size == 1:
+                self._span_matrices[key] = matrix
+            else:
+                from scipy import sparse
+
+                n = matrix.shape[0]
+                spans = max(n - size + 1, 0)
+                picks = sparse.csr_matrix(
+                    (np.ones(spans * size, dtype=np.float32), (np.repeat(np.arange(spans), size), (np.arange(spans)[:, None] + np.arange(size)).ravel())),
+                    shape=(spans, n),
+                )
+                union = (picks @ matrix).tocsr()
+                union.data[:] = 1.0
+                self._span_matrices[key] = union
+        return self._span_matrices[key]
+
+    def span_counts(self, name: str, size: int) -> np.ndarray:
+        return np.diff(self.span_matrix(name, size).indptr).astype(np.float64)
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -150,15 +175,18 @@ class PairScorer:
         self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
         self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
         self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
-        self._norms = {}
-        if total:
-            one = np.ones_like(self._sample[0])
-            if self.use_embed:
-                distance = self._embed_distance(self._sample[0] + one, self._sample[1] + one, 1, 1)
-                self._norms["embed"] = max(float(np.mean(distance)), 1e-3)
-            if self.use_mt:
-                dice, _ = self._dice("grams", self._sample[0] + one, self._sample[1] + one, 1, 1)
-                self._norms["mt"] = max(float(np.mean(1.0 - dice)), 1e-3)
+        # Calibration: distance = (unrelated level + spread - similarity) / spread, so an unrelated
+        # pair costs ~1 and a typical translation ~0. The unrelated level is the median over
+        # sampled pairs when the document has enough of them to outvote its true pairs.
+        self._levels = {}
+        one = np.ones_like(self._sample[0])
+        enough = total >= _MIN_PAIRS_FOR_LEVEL
+        if self.use_embed:
+            sims = 1.0 - self._embed_distance(self._sample[0] + one, self._sample[1] + one, 1, 1) if enough else None
+            self._levels["embed"] = float(np.median(sims)) if enough else weights.embed_unrelated
+        if self.use_mt:
+            sims = self._dice("grams", self._sample[0] + one, self._sample[1] + one, 1, 1)[0] if enough else None
+            self._levels["mt"] = float(np.median(sims)) if enough else weights.mt_unrelated
 
     def pooled(self) -> "PairScorer":
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
@@ -169,42 +197,34 @@ class PairScorer:
         y = self.tgt.span_vectors(cols - b, b)
         return 1.0 - np.einsum("ij,ij->i", x, y)
 
-    def _pair_overlap(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Shared features of source sentence i and target sentence j."""
-        left, right = getattr(self.src, name), getattr(self.tgt, name)
+    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1."""
+        left, right = self.src.span_matrix(name, a), self.tgt.span_matrix(name, b)
         if self.n * self.m <= _DENSE_PAIRS:
-            if name not in self._overlaps:
-                self._overlaps[name] = (left @ right.T).toarray()
-            return self._overlaps[name][i, j]
-        return np.asarray(left[i].multiply(right[j]).sum(axis=1)).ravel()
-
-    def _block_overlap(self, name, rows, cols, a, b):
-        total = np.zeros(len(rows))
-        for p in range(a):
-            for q in range(b):
-                total += self._pair_overlap(name, rows - a + p, cols - b + q)
-        return total
+            key = (name, a, b)
+            if key not in self._overlaps:
+                self._overlaps[key] = (left @ right.T).toarray()
+            return self._overlaps[key][rows - a, cols - b]
+        return np.asarray(left[rows - a].multiply(right[cols - b]).sum(axis=1)).ravel()
 
     def _dice(self, name, rows, cols, a, b):
-        """Dice of the two spans' feature bags; sums over sentence pairs, so spans need no re-featurising."""
-        field = "gram_counts" if name == "grams" else "anchor_counts"
-        count = span_sum(getattr(self.src, field), rows - a, a) + span_sum(getattr(self.tgt, field), cols - b, b)
-        shared = self._block_overlap(name, rows, cols, a, b)
-        return np.minimum(2.0 * shared / np.maximum(count, 1.0), 1.0), count
+        """Dice of the two spans' feature sets, and their total size."""
+        count = self.src.span_counts(name, a)[rows - a] + self.tgt.span_counts(name, b)[cols - b]
+        shared = self._span_overlap(name, rows, cols, a, b)
+        return 2.0 * shared / np.maximum(count, 1.0), count
 
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
         if a == 0 or b == 0:
             return np.full(len(rows), self.w.skip * (a + b))
-        parts, weights = [], []
-        if self.use_embed:
-            parts.append(self._embed_distance(rows, cols, a, b) / self._norms["embed"])
-            weights.append(self.w.embed)
-        if self.use_mt:
-            dice, _ = self._dice("grams", rows, cols, a, b)
-            parts.append((1.0 - dice) / self._norms["mt"])
-            weights.append(self.w.mt)
-        per_sentence = sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else 0.0
+        per_sentence = self._semantic(rows, cols, a, b)
+        if per_sentence is not None and a + b > 2:
+            # Every part of a merge must match the other side too; otherwise a strong pair would
+            # swallow a neighbouring byline more cheaply than leaving it unaligned.
+            parts = [self._semantic(rows - a + p + 1, cols, 1, b) for p in range(a) if a > 1]
+            parts += [self._semantic(rows, cols - b + q + 1, a, 1) for q in range(b) if b > 1]
+            per_sentence = np.maximum(per_sentence, np.max(parts, axis=0) - self.w.part_slack)
+        per_sentence = 0.0 if per_sentence is None else per_sentence
         src_len = span_sum(self.src.cum_lengths, rows - a, a)
         tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
         log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
@@ -213,6 +233,19 @@ class PairScorer:
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
         return cost
+
+    def _semantic(self, rows, cols, a, b) -> np.ndarray | None:
+        """Weighted mean of the calibrated MT and embedding distances, None without either signal."""
+        parts, weights = [], []
+        if self.use_embed:
+            similarity = 1.0 - self._embed_distance(rows, cols, a, b)
+            parts.append((self._levels["embed"] + self.w.embed_spread - similarity) / self.w.embed_spread)
+            weights.append(self.w.embed)
+        if self.use_mt:
+            dice, _ = self._dice("grams", rows, cols, a, b)
+            parts.append((self._levels["mt"] + self.w.mt_spread - dice) / self.w.mt_spread)
+            weights.append(self.w.mt)
+        return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
 
     def _anchor_term(self, rows, cols, a, b):
         """+1 when the anchors of the two sides disagree completely, -1 when they all match, 0 if none."""
