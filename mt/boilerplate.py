@@ -13,26 +13,31 @@ import re
 
 KINDS = ("dateline", "byline", "caption", "copyright", "related", "email")
 
+# A wire story's opening "(서울=연합뉴스) 홍길동 기자 =" / "SEOUL, March 3 (Yonhap) --". The segmenter
+# cuts it off the first sentence (see `leading_dateline`) so that it can be marked on its own.
+DATELINES = {
+    "ko": re.compile(r"\s*[(\[【][^()\[\]【】=\n]{1,20}=[^()\[\]【】\n]{1,20}[)\]】](?:\s*[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?"),
+    "en": re.compile(r"\s*[A-Z][A-Z .'-]{1,30}(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?: \([^()\n]{2,30}\))?| \([^()\n]{2,30}\))"
+                     r"\s*(?:--|—|–)"),
+}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_SHORT = 100  # bylines, credits and footers are short; a long sentence mentioning a photo is text
+_SHORT = 120  # bylines, credits and footers are short; a long sentence mentioning a photo is text
 
 _KO_CREDIT = r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|게티이미지(?:코리아)?|신화|조선중앙통신|아시아경제(?:\s*DB)?|[가-힣]{2,4}\s*기자)"
 # Ordered: the first kind whose pattern matches wins.
 _KO_RULES: list[tuple[str, re.Pattern]] = [
-    ("copyright", re.compile(r"[©ⓒ]|\(c\)|무단\s*전재|재배포\s*금지|저작권자|[Aa]ll [Rr]ights [Rr]eserved|Copyright")),
+    ("copyright", re.compile(r"[©ⓒ]|\([cC]\)|무단\s*전재|재배포\s*금지|[Aa]ll [Rr]ights [Rr]eserved|Copyright\s*(?:\d{4}|by)")),
     ("related", re.compile(r"^\s*(?:☞|▶\s*관련\s*기사|[\[<【]\s*관련\s*기사|관련\s*기사\s*[:：]|함께\s*보면)")),
     ("byline", re.compile(r"^\s*(?:[가-힣]{2,4}\s*(?:선임|수석|객원)?\s*(?:기자|특파원|통신원)(?:\s*=|\s+[\w.+-]+@\S+)?\s*$|\[[^\]]{1,20}\s*기자\])")),
     ("caption", re.compile(
         r"(?:^|[\s/(\[【<])(?:사진|이미지\s*출처|그래픽|영상|자료)\s*(?:=|제공|:)|[\[<【]\s*(?:사진|그래픽|포토|이미지)\s*[\]>】]"
         rf"|^\s*/?\s*(?:사진\s*)?{_KO_CREDIT}(?:(?:\s*[/,·]\s*|\s+){_KO_CREDIT})*\s*$"
     )),
-    ("dateline", re.compile(r"^\s*[(\[【][^()\[\]【】=]{1,20}=[^()\[\]【】]{1,20}[)\]】]\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=?)?\s*$")),
 ]
 _EN_CREDIT = r"(?:AP|AFP|EPA|Reuters|Getty Images|Yonhap(?: News Agency)?|Newsis|News1|Xinhua|Bloomberg|KCNA)"
 _EN_RULES: list[tuple[str, re.Pattern]] = [
-    ("copyright", re.compile(r"©|\([cC]\)\s*\d{4}|Copyright|[Aa]ll [Rr]ights [Rr]eserved|[Uu]nauthorized reproduction")),
+    ("copyright", re.compile(r"©|\([cC]\)\s*\d{4}|Copyright\s*(?:\d{4}|by)|[Aa]ll [Rr]ights [Rr]eserved|[Uu]nauthori[sz]ed reproduction")),
     ("related", re.compile(r"^\s*(?:☞|Related(?: articles?| stories| news)?\s*:|Read more\b|READ MORE\b|See also\b|More on this\b)")),
-    ("dateline", re.compile(r"^\s*[A-Z][A-Z .'-]{1,30}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^()]{2,30}\))?\s*(?:--|—|–)\s*$")),
     ("byline", re.compile(r"^\s*(?:By|BY|Reporter|Reported by|Written by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:,[^,]{0,40})?$")),
     ("caption", re.compile(
         rf"^\s*(?:Photo|Photos|Image|Graphic|Video)\s*(?:by|courtesy of|credit|:|=)|\[(?:Photo|Image|Graphic)[^\]]*\]"
@@ -46,14 +51,22 @@ def boilerplate_kind(text: str, lang: str) -> str | None:
     if lang not in ("ko", "en"):
         raise ValueError(f"unsupported language {lang!r}: expected 'ko' or 'en'")
     stripped = text.strip()
-    if not stripped:
+    if not stripped or len(stripped) > _SHORT:
         return None
     for kind, pattern in _KO_RULES if lang == "ko" else _EN_RULES:
-        if pattern.search(stripped) and (kind in ("dateline", "byline") or len(stripped) <= _SHORT or kind == "copyright"):
+        if pattern.search(stripped):
             return kind
-    if len(stripped) <= _SHORT and _EMAIL.search(stripped):
+    if DATELINES[lang].fullmatch(stripped):
+        return "dateline"
+    if _EMAIL.search(stripped):
         return "email"
     return None
+
+
+def leading_dateline(text: str, lang: str) -> int:
+    """End offset of a dateline/byline that opens `text` and is followed by more text, else 0."""
+    match = DATELINES[lang].match(text)
+    return match.end() if match and text[match.end():].strip() else 0
 
 
 def paragraph_kinds(sentences: list[str], lang: str) -> list[str | None]:

@@ -118,9 +118,10 @@ def _korean(text: str, taken: list[tuple[int, int]]) -> list[Number]:
     return merged
 
 
-def _english_kind(token: str) -> str:
-    lower = token.lower()
-    if token[0].isdigit():
+def _english_kind(tokens: list[re.Match], i: int, text: str) -> str:
+    """The token's role in a number phrase; "a" and "and" depend on the next token."""
+    lower = tokens[i].group().lower()
+    if lower[0].isdigit():
         return "digits"
     if lower in _EN_SMALL:
         return "small"
@@ -130,6 +131,12 @@ def _english_kind(token: str) -> str:
         return "hundred"
     if lower in _EN_SCALE:
         return "scale"
+    if lower in {"a", "and"} and i + 1 < len(tokens) and text[tokens[i].end():tokens[i + 1].start()] == " ":
+        following = tokens[i + 1].group().lower()
+        if lower == "a" and (following == "hundred" or following in _EN_SCALE):
+            return "small"  # "a million"
+        if lower == "and" and (following in _EN_SMALL or following in _EN_TENS):
+            return "and"  # "one hundred and five"
     return "other"
 
 
@@ -138,45 +145,29 @@ _EN_NEXT = {
     "digits": {"hundred", "scale"},
     "small": {"hundred", "scale"},
     "tens": {"small", "hundred", "scale"},
-    "hundred": {"small", "tens", "scale", "digits"},
-    "scale": {"small", "tens", "digits"},
+    "hundred": {"small", "tens", "scale", "digits", "and"},
+    "scale": {"small", "tens", "digits", "and"},
+    "and": {"small", "tens"},
 }
+_EN_STARTS = {"digits", "small", "tens", "hundred", "scale"}
 
 
 def _english_phrases(text: str, tokens: list[re.Match]) -> list[list[re.Match]]:
+    """Runs of tokens that read as one number, joined by a space or a hyphen ("3bn": nothing)."""
     phrases: list[list[re.Match]] = []
-    current: list[re.Match] = []
     last_kind = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        kind = _english_kind(token.group())
-        gap = text[current[-1].end():token.start()] if current else ""
-        if current and kind == "other" and token.group().lower() == "and" and gap == " " and last_kind in {"hundred", "scale"}:
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt and text[token.end():nxt.start()] == " " and _english_kind(nxt.group()) in {"small", "tens"}:
-                i += 1  # "one hundred and five": skip the "and"
-                current.append(token)
+    for i, token in enumerate(tokens):
+        kind = _english_kind(tokens, i, text)
+        if phrases and last_kind is not None:
+            gap = text[phrases[-1][-1].end():token.start()]
+            if kind in _EN_NEXT[last_kind] and (gap in {" ", "-"} or (gap == "" and kind == "scale")):
+                phrases[-1].append(token)
+                last_kind = kind
                 continue
-        joined = gap in {" ", "-"} or (gap == "" and kind == "scale")  # "3bn"
-        if current and joined and kind in _EN_NEXT.get(last_kind, set()):
-            current.append(token)
-        else:
-            if current:
-                phrases.append(current)
-            current = []
-            starts = kind in {"digits", "small", "tens"} or (
-                kind in {"hundred", "scale"} and token.group().lower() != "bn"
-            )
-            if token.group().lower() == "a" and i + 1 < len(tokens) and text[token.end():tokens[i + 1].start()] == " " \
-                    and _english_kind(tokens[i + 1].group()) in {"hundred", "scale"}:
-                kind, starts = "small", True  # "a million"
-            if starts:
-                current = [token]
-        last_kind = kind
-        i += 1
-    if current:
-        phrases.append(current)
+        starts = kind in _EN_STARTS and token.group().lower() != "bn"
+        if starts:
+            phrases.append([token])
+        last_kind = kind if starts else None
     return phrases
 
 
@@ -203,9 +194,13 @@ def _english_value(tokens: list[re.Match]) -> float:
 
 
 def _next_to_digits(text: str, tokens: list[re.Match], i: int) -> bool:
-    before = i > 0 and tokens[i - 1].group()[0].isdigit() and text[tokens[i - 1].end():tokens[i].start()].strip() == ""
-    after = i + 1 < len(tokens) and tokens[i + 1].group()[0].isdigit() and text[tokens[i].end():tokens[i + 1].start()] == " "
-    return bool(before or after)
+    """Whether token i has a number right beside it ("May 5", "5 May", "Jan. 5", "May, 2013")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].group()[0].isdigit():
+            left, right = sorted((tokens[i], tokens[j]), key=lambda t: t.start())
+            if text[left.end():right.start()] in {" ", ". ", ", "}:
+                return True
+    return False
 
 
 def _english(text: str, taken: list[tuple[int, int]]) -> list[Number]:
@@ -221,8 +216,8 @@ def _english(text: str, taken: list[tuple[int, int]]) -> list[Number]:
         month = _MONTHS.get(token.group())
         if month is None:
             continue
-        if token.group() == "May" and not _next_to_digits(text, tokens, i):
-            continue  # also the modal verb: only a month next to a day or year
+        if (token.group() == "May" or len(token.group()) <= 4) and not _next_to_digits(text, tokens, i):
+            continue  # May is also a verb and Jan a name: short forms count only next to a day or year
         found.append(Number(float(month), token.start(), token.end(), token.group()))
     return found
 

@@ -12,6 +12,7 @@ quotes and brackets) followed by whitespace, unless that end is one of the known
 - after a title or an initial (Dr. Ehud Ur, John F. Kennedy), inside an initialism or a number
   abbreviation unless a typical sentence opener follows (in the U.S. The …, but U.S. Army);
 - a date written with spaces (2024. 3. 10.), and in Korean any period after a number;
+- a quotation followed by a detached quotative particle (…다.” 라고 말했다);
 - an ellipsis in mid-sentence (가르쳤고,... 책을), and in English anything followed by a lowercase
   word.
 
@@ -27,7 +28,10 @@ never closed in its paragraph protects nothing, so one stray quote cannot swallo
 
 from __future__ import annotations
 
+import bisect
 import re
+
+from mt.boilerplate import leading_dateline
 
 Span = tuple[int, int]
 LANGS = ("ko", "en")
@@ -39,18 +43,19 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 _CLOSE = r"(?P<close>[\"'”’」』)\]]*(?:[ \t][\"'”’」』)\]]+)?)(?=\s)"
 _END = re.compile(r"(?P<punct>[.?!…。]+)" + _CLOSE)
 _KO_POLITE_END = re.compile(r"니다" + _CLOSE)
-_BULLET = re.compile(r"(?<=\s)[▲▶■●◆□○◇☞※►△▷◈◎]")
-_KO_DATELINE = re.compile(r"\s*[(\[【][^()\[\]【】=\n]{1,20}=[^()\[\]【】\n]{1,20}[)\]】]\s*(?:[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?")
-_EN_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]{1,30}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})? \([^()\n]{2,30}\) (?:--|—|–)")
+# A bullet in mid-paragraph starts a new item; ▲1.2% / ▼0.3 (up/down in market reports) do not.
+_BULLET = re.compile(r"(?<=\s)[▲▶■●◆□○◇☞※►△▷◈◎](?!\s*[\d.+-])")
 
 _QUOTES = re.compile(r"\"+|[“”‘’「」『』()\[\]]")
 _KO_QUOTES = re.compile(r"\"+|'|[“”‘’「」『』()\[\]]")
-_OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "[": "]"}
-_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
-_MAX_QUOTE = 1000  # a "quotation" longer than this is a mismatch, not a quotation
+# Mark -> kind. Curly and straight quotes of one shape are one kind, because copy mixes them
+# (“…" and ‘…' are common in Korean news); a doubled "" is a kind of its own.
+_OPENERS = {"“": '"', "‘": "'", "「": "「", "『": "『", "(": "(", "[": "["}
+_CLOSERS = {"”": '"', "’": "'", "」": "「", "』": "『", ")": "(", "]": "["}
+_MAX_QUOTE = 500  # a "quotation" longer than this is a mismatch, not a quotation
 
 _TITLES = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
     "Cmdr", "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Messrs",
     "Mme", "Mlle", "vs", "cf", "viz", "approx", "ca", "Ph.D", "e.g", "i.e",
 }
@@ -67,6 +72,7 @@ _SENTENCE_OPENERS = set(
 )
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘(\[「『]*([^\s\"'”’.,;:!?)\]]*)")
+_KO_QUOTATIVES = {"라고", "이라고", "고", "라며", "며", "하며", "하고", "라는", "면서", "라면서"}
 _KO_SENTENCE_FINAL = set("다요까죠네라자")
 
 
@@ -87,7 +93,7 @@ def _quote_marks(text: str, lang: str) -> list[tuple[int, int, str, bool]]:
         start, end = match.span()
         mark = match.group()
         if mark in _OPENERS:
-            marks.append((start, end, mark, True))
+            marks.append((start, end, _OPENERS[mark], True))
         elif mark in _CLOSERS:
             marks.append((start, end, _CLOSERS[mark], False))
         else:
@@ -100,7 +106,7 @@ def _quote_marks(text: str, lang: str) -> list[tuple[int, int, str, bool]]:
             # (single) quote comes first when opening, last when closing.
             kinds = ['""'] * (len(mark) // 2)
             if len(mark) % 2:
-                kinds = ['"'] + kinds if opening else kinds + ['"']
+                kinds = [mark[0]] + kinds if opening else kinds + [mark[0]]
             position = start
             for kind in kinds:
                 marks.append((position, position + len(kind), kind, opening))
@@ -124,6 +130,17 @@ def _quoted_regions(text: str, lang: str) -> list[Span]:
                     regions.append((opened, start))
                 break
     return regions
+
+
+def _merged(regions: list[Span]) -> list[Span]:
+    """Nested and overlapping regions merged into sorted disjoint ones."""
+    merged: list[Span] = []
+    for opened, closed in sorted(regions):
+        if merged and opened <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closed))
+        else:
+            merged.append((opened, closed))
+    return merged
 
 
 def _previous_token(text: str, index: int) -> str:
@@ -170,10 +187,11 @@ def _candidate_ends(text: str, lang: str) -> list[int]:
     for match in _END.finditer(text):
         punct = match.group("punct")
         start, end = match.start("punct"), match.end()
-        if lang == "en":
-            following = _next_word(text, end)
-            if following[:1].islower():
-                continue
+        following = _next_word(text, end)
+        if lang == "en" and following[:1].islower():
+            continue
+        if lang == "ko" and following in _KO_QUOTATIVES:
+            continue  # `…했다.” 라고 말했다`: a quotative particle set off by a stray space
         if punct == ".":
             if not _dot_ends_sentence(text, start, end, lang):
                 continue
@@ -183,11 +201,7 @@ def _candidate_ends(text: str, lang: str) -> list[int]:
         ends.append(end)
     if lang == "ko":
         ends.extend(m.end() for m in _KO_POLITE_END.finditer(text))
-        dateline = _KO_DATELINE.match(text)
-    else:
-        dateline = _EN_DATELINE.match(text)
-    if dateline and dateline.end() < len(text.rstrip()):
-        ends.append(dateline.end())
+    ends.append(leading_dateline(text, lang))  # 0 when there is none: an empty cut adds nothing
     ends.extend(m.start() for m in _BULLET.finditer(text))
     return ends
 
@@ -196,9 +210,14 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     """Sentence spans inside one paragraph, trimmed, covering every non-space character."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
-    regions = _quoted_regions(text, lang)
-    cuts = sorted({end for end in _candidate_ends(text, lang)
-                   if not any(opened < end <= closed for opened, closed in regions)})
+    protected = _merged(_quoted_regions(text, lang))
+    starts = [opened for opened, _ in protected]
+
+    def inside(cut: int) -> bool:
+        i = bisect.bisect_left(starts, cut) - 1
+        return i >= 0 and cut <= protected[i][1]
+
+    cuts = sorted({end for end in _candidate_ends(text, lang) if not inside(end)})
     spans = []
     start = 0
     for cut in cuts + [len(text)]:

@@ -22,6 +22,7 @@ from mt.boilerplate import boilerplate_kind, paragraph_kinds
         ("정부는 3.5% 성장을 전망했다.", None),
         ("연합뉴스는 22일 보도했다.", None),
         ("기자회견에서 그는 사진을 공개했다.", None),
+        ("저작권자들은 이번 판결에 반발했다.", None),
     ],
 )
 def test_korean_kinds(text, kind):
@@ -41,6 +42,7 @@ def test_korean_kinds(text, kind):
         ("Related: North Korea fires missile", "related"),
         ("Contact kim@example.com", "email"),
         ("He showed a photo by the river.", None),
+        ("Copyright holders welcomed the ruling.", None),
         ("The AP reported it on Tuesday.", None),
         ("By noon the crowd had grown to thousands of people in the square.", None),
     ],
@@ -60,5 +62,5 @@ def test_a_long_paragraph_is_not_turned_into_a_caption():
 
 
 def test_long_text_mentioning_a_photo_is_not_a_caption():
-    text = "사진=연합뉴스 " + "정부는 오늘 새로운 경제 정책을 발표했으며 이에 대해 여러 전문가들이 다양한 의견을 내놓았다. " * 2
+    text = "사진=연합뉴스 " + "정부는 오늘 새로운 경제 정책을 발표했으며 이에 대해 여러 전문가들이 다양한 의견을 내놓았다. " * 3
     assert boilerplate_kind(text, "ko") is None

@@ -47,6 +47,8 @@ def test_korean_values(text, expected):
         ("2013-03-10", [3, 10, 2013]),
         ("one of them", []),
         ("you may go", []),
+        ("Jan Smith came in March", [3]),
+        ("on Jan. 5", [1, 5]),
         ("on May 5", [5, 5]),
         ("in 2013 2 people", [2, 2013]),
         ("five six", [5, 6]),

@@ -1,0 +1,84 @@
+"""The transformers backend: any seq2seq translation model that `from_pretrained` can load."""
+
+from __future__ import annotations
+
+import warnings
+
+from mt.backends.base import GenerationOptions
+from mt.errors import InputError
+from mt.models import ResolvedModel
+
+
+def pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device cuda was requested but no CUDA GPU is available")
+    return device
+
+
+def quiet_transformers() -> None:
+    """Keep stderr for dari's own progress and messages, not library load bars and hints."""
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
+def language_arguments(tokenizer) -> dict:
+    """Source/target language settings for multilingual models (NLLB, M2M100); none for Marian."""
+    vocab = tokenizer.get_vocab()
+    if "kor_Hang" in vocab and "eng_Latn" in vocab:  # NLLB codes
+        tokenizer.src_lang = "kor_Hang"
+        return {"forced_bos_token_id": vocab["eng_Latn"]}
+    if hasattr(tokenizer, "get_lang_id"):  # M2M100 codes
+        tokenizer.src_lang = "ko"
+        return {"forced_bos_token_id": tokenizer.get_lang_id("en")}
+    return {}
+
+
+class HFBackend:
+    name = "hf"
+
+    def __init__(self, resolved: ResolvedModel, device: str = "auto"):
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        quiet_transformers()
+        self.model_id = resolved.model_id
+        self.revision = resolved.revision
+        self.device = pick_device(device)
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(resolved.path)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(resolved.path, dtype=dtype)
+        except (OSError, ValueError, KeyError) as err:
+            first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise InputError(f"cannot load translation model: {first_line}", resolved.model_id) from None
+        self.model.to(self.device).eval()
+        self.generate_arguments = language_arguments(self.tokenizer)
+        limits = [getattr(self.model.config, "max_position_embeddings", None), self.tokenizer.model_max_length]
+        self.max_input_tokens = min(limit for limit in limits if isinstance(limit, int) and 0 < limit < 100_000)
+        # The decoder cannot address more positions than the model was built with, whatever --max-length says.
+        self.max_output_tokens = getattr(self.model.config, "max_position_embeddings", 1 << 20) - 1
+
+    def count_tokens(self, sentences: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+        import torch
+
+        encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **encoded,
+                num_beams=options.beams,
+                max_new_tokens=min(options.max_length, self.max_output_tokens),
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                repetition_penalty=options.repetition_penalty,
+                **self.generate_arguments,
+            )
+        return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]

@@ -1,0 +1,60 @@
+"""Persistent translation cache (SQLite).
+
+Keyed by everything that changes a translation (backend, model, revision, decoding options, source
+sentence), so re-running an edited article retranslates only what changed, and a job killed midway
+resumes from the last committed batch: each batch is committed as soon as it is translated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+
+from mt.errors import InputError
+
+
+def default_cache_path() -> str:
+    from platformdirs import user_cache_dir
+
+    return os.path.join(user_cache_dir("dari"), "translations.sqlite3")
+
+
+class TranslationCache:
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, mt TEXT NOT NULL, flags TEXT NOT NULL)"
+            )
+            self._db.commit()
+        except (sqlite3.DatabaseError, OSError) as err:
+            raise InputError(f"unusable translation cache ({err}); pass another --cache PATH or --no-cache", path) from None
+
+    @staticmethod
+    def key(context: str, source: str) -> str:
+        return hashlib.sha256(f"{context}\0{source}".encode()).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, tuple[str, list[str]]]:
+        found = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT key, mt, flags FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((key, (mt, json.loads(flags))) for key, mt, flags in rows)
+        return found
+
+    def put_many(self, items: list[tuple[str, str, list[str]]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO translations (key, mt, flags) VALUES (?, ?, ?)",
+            [(key, mt, json.dumps(flags)) for key, mt, flags in items],
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()

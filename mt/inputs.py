@@ -1,0 +1,53 @@
+"""Turning `dari translate` arguments into documents: files, directories, stdin, JSONL manifests."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from mt.errors import InputError
+from mt.files import STDIN, read_text
+from mt.translate import Document
+
+
+def read_manifest(path: str) -> list[Document]:
+    """`{"id": ..., "text": ...}` per line; blank lines are allowed, anything else malformed is an error."""
+    documents = []
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"not valid JSON ({err.msg})", where) from None
+        if not isinstance(record, dict) or "id" not in record or "text" not in record:
+            raise InputError('expected an object with "id" and "text"', where)
+        if not isinstance(record["text"], str):
+            raise InputError('"text" must be a string', where)
+        if not record["text"].strip():
+            raise InputError(f"empty text for id {record['id']!r}", where)
+        documents.append(Document(str(record["id"]), record["text"].replace("\r\n", "\n")))
+    return documents
+
+
+def collect_documents(inputs: tuple[str, ...] | list[str]) -> list[Document]:
+    documents: list[Document] = []
+    for item in inputs or (STDIN,):
+        if item == STDIN:
+            documents.append(Document("stdin", read_text(STDIN)))
+        elif os.path.isdir(item):
+            names = sorted(name for name in os.listdir(item) if name.endswith(".txt"))
+            if not names:
+                raise InputError("directory has no *.txt files", item)
+            documents += [Document(os.path.join(item, name), read_text(os.path.join(item, name))) for name in names]
+        elif item.endswith(".jsonl"):
+            documents += read_manifest(item)
+        else:
+            documents.append(Document(item, read_text(item)))
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            raise InputError(f"document id {document.id!r} appears twice in the input")
+        seen.add(document.id)
+    return documents

@@ -1,0 +1,217 @@
+"""The translation pipeline: articles in, sentence records and rebuilt articles out.
+
+Backend-agnostic: segmentation, de-duplication, caching, length-sorted batching, long-input
+splitting and loop retries happen here; a backend only translates batches of sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
+
+from mt.backends.base import Backend, GenerationOptions
+from mt.cache import TranslationCache
+from mt.long_input import split_long
+from mt.models import DEFAULT_MODEL, resolve_model
+from mt.repetition import is_repetitive
+from mt.segment import paragraph_spans, sentence_spans
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Settings for the second try at a looping output; they change the result, so they are fixed here.
+ANTI_REPETITION = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
+
+
+@dataclass
+class Translation:
+    mt: str
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SentenceRecord:
+    """One source sentence of a document; `sent` counts sentences across the whole document."""
+
+    doc: str
+    para: int
+    sent: int
+    src: str
+    mt: str
+    flags: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+
+
+@dataclass
+class TranslatedDocument:
+    document: Document
+    records: list[SentenceRecord]
+    text: str  # the article rebuilt with translations; whitespace between sentences kept
+
+
+@dataclass
+class Stats:
+    sentences: int = 0
+    unique: int = 0  # translated + cached + copied
+    translated: int = 0
+    cached: int = 0
+    copied: int = 0
+    flags: Counter = field(default_factory=Counter)
+
+
+def hangul_share(text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return len(_HANGUL.findall(text)) / letters if letters else 0.0
+
+
+def segment_document(text: str) -> list[tuple[int, int, int]]:
+    """(paragraph index, start, end) of every sentence, offsets into `text`."""
+    spans = []
+    for para, (ps, pe) in enumerate(paragraph_spans(text)):
+        spans.extend((para, ps + s, ps + e) for s, e in sentence_spans(text[ps:pe], "ko"))
+    return spans
+
+
+class Translator:
+    """Translate with one model; the model itself is loaded only when the cache cannot answer."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        revision: str | None = None,
+        backend_factory: Callable | None = None,
+        device: str = "auto",
+        options: GenerationOptions = GenerationOptions(),
+        cache: TranslationCache | None = None,
+        batch_size: int = 32,
+        progress: Callable[[int], Callable[[int], None]] | None = None,
+    ):
+        self.resolved = resolve_model(model, revision)
+        self.options = options
+        self.cache = cache
+        self.batch_size = batch_size
+        self.progress = progress  # called with the number of sentences the model must translate; returns an `advance(n)`
+        self.stats = Stats()
+        self._device = device
+        self._backend_factory = backend_factory or _hf_backend
+        self._backend: Backend | None = None
+        self.backend_name = getattr(self._backend_factory, "backend_name", "hf")
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend = self._backend_factory(self.resolved, self._device)
+        return self._backend
+
+    def _cache_context(self) -> str:
+        r = self.resolved
+        return f"{self.backend_name}\0{r.model_id}\0{r.revision}\0{self.options.key()}"
+
+    def translate_sentences(self, sentences: list[str]) -> list[Translation]:
+        """One Translation per input sentence, in order; duplicates are translated once."""
+        results: dict[str, Translation] = {}
+        todo = []
+        unique = dict.fromkeys(sentences)
+        self.stats.unique += len(unique)
+        for sentence in unique:
+            if _HANGUL.search(sentence):
+                todo.append(sentence)
+            else:  # nothing Korean to translate (names, numbers, e-mail addresses): keep it verbatim
+                results[sentence] = Translation(sentence, ["copied"])
+                self.stats.copied += 1
+        if self.cache is not None and todo:
+            context = self._cache_context()
+            keys = {s: TranslationCache.key(context, s) for s in todo}
+            hits = self.cache.get_many(list(keys.values()))
+            for sentence in todo:
+                if keys[sentence] in hits:
+                    mt, flags = hits[keys[sentence]]
+                    results[sentence] = Translation(mt, flags)
+                    self.stats.cached += 1
+            todo = [s for s in todo if s not in results]
+        if todo:
+            self._translate_uncached(todo, results)
+        out = [replace(results[s], flags=list(results[s].flags)) for s in sentences]
+        self.stats.sentences += len(sentences)
+        for translation in out:
+            self.stats.flags.update(translation.flags)
+        return out
+
+    def _translate_uncached(self, sentences: list[str], results: dict[str, Translation]) -> None:
+        backend = self.backend
+        advance = self.progress(len(sentences)) if self.progress else None
+        lengths = dict(zip(sentences, backend.count_tokens(sentences)))
+        # Pieces must fit the encoder, and their translations must fit --max-length.
+        limit = max(8, min(backend.max_input_tokens, self.options.max_length * 2 // 3))
+        ordered = sorted(sentences, key=lambda s: (-lengths[s], s))
+        context = self._cache_context() if self.cache is not None else ""
+        for start in range(0, len(ordered), self.batch_size):
+            batch = ordered[start : start + self.batch_size]
+            pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
+            units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
+            translated = dict(zip(units, self._translate_units(units)))
+            finished = []
+            for sentence in batch:
+                parts = [translated[p] for p in pieces[sentence]]
+                flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
+                mt = " ".join(part.mt for part in parts if part.mt)
+                if not mt:
+                    flags.append("empty")
+                results[sentence] = Translation(mt, flags)
+                finished.append((TranslationCache.key(context, sentence), mt, flags))
+            if self.cache is not None:
+                self.cache.put_many(finished)
+            self.stats.translated += len(batch)
+            if advance:
+                advance(len(batch))
+
+    def _translate_units(self, units: list[str]) -> list[Translation]:
+        outputs = self.backend.translate_batch(units, self.options)
+        looping = [i for i, (src, mt) in enumerate(zip(units, outputs)) if is_repetitive(mt, src)]
+        flags: list[list[str]] = [[] for _ in units]
+        if looping:
+            retry_options = replace(self.options, **ANTI_REPETITION)
+            retried = self.backend.translate_batch([units[i] for i in looping], retry_options)
+            for i, mt in zip(looping, retried):
+                outputs[i] = mt
+                flags[i] = ["repetition"] if is_repetitive(mt, units[i]) else ["retried"]
+        return [Translation(mt, f) for mt, f in zip(outputs, flags)]
+
+    def translate_documents(self, documents: list[Document]) -> list[TranslatedDocument]:
+        spans = [segment_document(doc.text) for doc in documents]
+        sources = [doc.text[s:e] for doc, doc_spans in zip(documents, spans) for _, s, e in doc_spans]
+        translations = iter(self.translate_sentences(sources))
+        out = []
+        for doc, doc_spans in zip(documents, spans):
+            records, pieces, cursor = [], [], 0
+            for index, (para, s, e) in enumerate(doc_spans):
+                translation = next(translations)
+                records.append(SentenceRecord(doc.id, para, index, doc.text[s:e], translation.mt, translation.flags))
+                pieces += [doc.text[cursor:s], translation.mt]
+                cursor = e
+            pieces.append(doc.text[cursor:])
+            out.append(TranslatedDocument(doc, records, "".join(pieces)))
+        return out
+
+
+def _hf_backend(resolved, device):
+    from mt.backends.hf import HFBackend
+
+    return HFBackend(resolved, device)
+
+
+def translate_sentences(sentences: list[str], model: str = DEFAULT_MODEL, **options) -> list[Translation]:
+    """Python entry point: translate a list of Korean sentences (no cache unless `cache=` is given)."""
+    generation = {k: options.pop(k) for k in list(options) if k in GenerationOptions.__dataclass_fields__}
+    return Translator(model, options=GenerationOptions(**generation), **options).translate_sentences(sentences)

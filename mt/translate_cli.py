@@ -1,0 +1,117 @@
+"""`dari translate`: Korean articles in, English drafts (text) or sentence records (JSONL) out."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import click
+
+from mt.backends.base import GenerationOptions
+from mt.cache import TranslationCache, default_cache_path
+from mt.errors import InputError
+from mt.files import atomic_output
+from mt.models import DEFAULT_MODEL
+
+_DEFAULTS = GenerationOptions()
+_UNSAFE = re.compile(r"[^\w.\-가-힣]+")
+
+
+def _output_name(doc_id: str) -> str:
+    base = os.path.basename(doc_id)
+    base = base[:-4] if base.endswith(".txt") else base
+    return _UNSAFE.sub("_", base) + ".en.txt"
+
+
+def _write_documents(translated, out: str | None, fmt: str) -> None:
+    if fmt == "jsonl":
+        with atomic_output(out) as handle:
+            for doc in translated:
+                for record in doc.records:
+                    handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        return
+    if len(translated) == 1 and not (out and os.path.isdir(out)):
+        with atomic_output(out) as handle:
+            handle.write(translated[0].text)
+        return
+    if not out or not os.path.isdir(out):
+        raise InputError(
+            f"{len(translated)} documents in text format need -o DIRECTORY (one .en.txt per document); "
+            "or use --format jsonl for a single stream"
+        )
+    names = [_output_name(doc.document.id) for doc in translated]
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        raise InputError(f"several documents would be written to {clashes[0]}; give them distinct names")
+    for doc, name in zip(translated, names):
+        with atomic_output(os.path.join(out, name)) as handle:
+            handle.write(doc.text)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1)
+@click.option("-o", "--output", "out", metavar="OUT", help="Output file, or a directory for several documents in text format. [default: stdout]")
+@click.option("--model", default=DEFAULT_MODEL, help="Hugging Face model id, alias (opus-mt-tc-big, opus-mt, nllb-600m, m2m100-418m, ...) or local directory.")
+@click.option("--revision", default=None, help="Hub branch, tag or commit to pin the model to. [default: latest]")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", help="text: the article rebuilt in English; jsonl: one record per source sentence.")
+@click.option("--beams", type=click.IntRange(1, 64), default=_DEFAULTS.beams, help="Beam size.")
+@click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=32, help="Sentences per model call.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="auto: CUDA (float16) when available, else CPU.")
+@click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
+def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, device, cache_path, no_cache, quiet):
+    """Translate Korean news articles into English.
+
+    INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
+    per line) or - for stdin (the default). Paragraphs (lines) and the whitespace between sentences
+    are kept. JSONL records: {"doc", "para", "sent", "src", "mt", "flags"}; flags: split, repetition,
+    retried, copied, empty.
+    """
+    from mt.inputs import collect_documents
+    from mt.translate import Translator, hangul_share
+
+    documents = collect_documents(inputs)
+    if not quiet:
+        for doc in documents:
+            share = hangul_share(doc.text)
+            if share < 0.5:
+                click.echo(f"warning: {doc.id}: mostly not Korean ({share:.0%} of letters are Hangul); translating anyway", err=True)
+    cache = None if no_cache else TranslationCache(cache_path)
+    bars = []
+
+    def progress_bar(total):
+        from tqdm import tqdm
+
+        bars.append(tqdm(total=total, unit="sent", file=sys.stderr, desc="translating"))
+        return bars[-1].update
+
+    show_progress = not quiet and sys.stderr.isatty()
+    translator = Translator(
+        model,
+        revision=revision,
+        device=device,
+        options=GenerationOptions(beams=beams, max_length=max_length),
+        cache=cache,
+        batch_size=batch_size,
+        progress=progress_bar if show_progress else None,
+    )
+    try:
+        translated = translator.translate_documents(documents)
+    finally:
+        for bar in bars:
+            bar.close()
+        if cache is not None:
+            cache.close()
+    _write_documents(translated, out, fmt)
+    if not quiet:
+        s = translator.stats
+        flags = " ".join(f"{k}={v}" for k, v in sorted(s.flags.items())) or "none"
+        click.echo(
+            f"dari: {len(documents)} document(s), {s.sentences} sentences ({s.unique} distinct): {s.translated} translated, "
+            f"{s.cached} from cache, {s.copied} copied; flags: {flags}",
+            err=True,
+        )

@@ -1,0 +1,9 @@
+import pytest
+
+from tiny_models import build_tiny_marian
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A saved random-weight Marian model; its 64-token input limit makes long-input splitting testable."""
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
