@@ -24,11 +24,12 @@ EN_SCRIPT = "en_script"
 LENGTH_RATIO = "length_ratio"
 NUMBERS = "numbers"
 LOW_SCORE = "low_score"
+UNALIGNED_NEIGHBOUR = "unaligned_neighbour"
 TEST_OVERLAP = "test_overlap"
 DUPLICATE = "duplicate"
 NEAR_DUPLICATE = "near_duplicate"
 REASONS = (BOILERPLATE, UNALIGNED, CONTROL_CHARS, TOO_SHORT, TOO_LONG, KO_SCRIPT, EN_SCRIPT, LENGTH_RATIO,
-           NUMBERS, LOW_SCORE, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
+           NUMBERS, LOW_SCORE, UNALIGNED_NEIGHBOUR, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
 
 Verdict = Optional[tuple[str, str]]  # (reason code, detail) or None when the pair passes
 
@@ -169,3 +170,29 @@ def apply_filters(pair: PairRecord, settings: FilterSettings,
     if verdict:
         pair.reason, pair.detail = verdict
     return pair
+
+
+def reject_unaligned_neighbours(pairs: list[PairRecord], paragraphs: dict[str, list[int]]) -> None:
+    """Reject passing pairs next to an unaligned sentence of the same paragraph, in place.
+
+    A sentence left without counterpart inside a paragraph usually means the two sides were split
+    differently there (one long English sentence for two Korean ones, a clause moved across a full
+    stop), so the pair beside it is likely missing part of its translation or carrying extra.
+    Unpaired sentences in paragraphs of their own (a dropped paragraph, a byline) do not count.
+    `paragraphs[side][i]` is the paragraph number of sentence i.
+    """
+    orphans = {"ko": set(), "en": set()}
+    for pair in pairs:
+        if pair.reason == UNALIGNED:
+            orphans["ko" if pair.ko_ids else "en"].update(pair.ko_ids or pair.en_ids)
+    for pair in pairs:
+        if pair.reason is not None:
+            continue
+        for side, ids in (("ko", pair.ko_ids), ("en", pair.en_ids)):
+            own = {paragraphs[side][i] for i in ids}
+            neighbour = next((n for n in (min(ids) - 1, max(ids) + 1)
+                              if n in orphans[side] and paragraphs[side][n] in own), None)
+            if neighbour is not None:
+                pair.reason = UNALIGNED_NEIGHBOUR
+                pair.detail = f"{side} sentence {neighbour} in the same paragraph has no counterpart"
+                break

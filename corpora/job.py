@@ -30,7 +30,7 @@ from mt.files import atomic_output
 from mt.segment import split_sentences
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
-from corpora.filters import REASONS, FilterSettings, apply_filters
+from corpora.filters import REASONS, FilterSettings, apply_filters, reject_unaligned_neighbours
 from corpora.records import PairRecord
 from corpora.writers import FORMATS, open_corpus, open_rejects
 
@@ -83,6 +83,15 @@ def _paragraphs(text: str, lang: str) -> list[list[str]]:
     return [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
 
 
+def _paragraph_ids(text: str, sentences: list[str], lang: str) -> list[int]:
+    """Paragraph number of each sentence; all one paragraph if the paragraphs do not reproduce the
+    sentences (the stricter reading for the neighbour check)."""
+    paragraphs = _paragraphs(text, lang)
+    if sum(map(len, paragraphs)) != len(sentences):
+        return [0] * len(sentences)
+    return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
+
+
 def _boilerplate_kinds(text: str, sentences: list[str], lang: str) -> list[Optional[str]]:
     """Kinds per sentence, judged paragraph by paragraph where the paragraphs reproduce the sentences
     (a caption's description is only recognisable next to its credit)."""
@@ -124,6 +133,7 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
         pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, kinds))
+    reject_unaligned_neighbours(pairs, {"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
     return DocumentResult(doc.id, ko, en, mt is not None, pairs)
 
 
