@@ -82,3 +82,20 @@ def test_boilerplate_sentences_are_rejected_even_inside_a_merged_bead():
     unpaired_byline = PairRecord("doc", "", "By Kim Min-jun", [], [3], 0.0)
     assert apply_filters(unpaired_byline, FilterSettings(), {"ko": [], "en": [None] * 3 + ["byline"]}).reason == BOILERPLATE
     assert apply_filters(PairRecord("doc", KO, EN, [0], [0], 0.9), FilterSettings(), kinds).reason is None
+
+
+def test_pair_beside_an_unaligned_sentence_of_the_same_paragraph_is_rejected():
+    from corpora.filters import UNALIGNED_NEIGHBOUR, reject_unaligned_neighbours
+
+    pairs = [
+        PairRecord("d", "가 문장.", "A sentence.", [0], [0], 0.9),
+        PairRecord("d", "나 문장.", "B sentence, which also says what C says.", [1], [1], 0.9),
+        PairRecord("d", "다 문장.", "", [2], [], 0.0, "unaligned"),
+        PairRecord("d", "라 문장.", "D sentence.", [3], [2], 0.9),
+        PairRecord("d", "", "An English paragraph of its own.", [], [3], 0.0, "unaligned"),
+        PairRecord("d", "마 문장.", "E sentence.", [4], [4], 0.9),
+    ]
+    paragraphs = {"ko": [0, 0, 0, 1, 2], "en": [0, 0, 1, 2, 3]}
+    reject_unaligned_neighbours(pairs, paragraphs)
+    assert [p.reason for p in pairs] == [None, UNALIGNED_NEIGHBOUR, "unaligned", None, "unaligned", None]
+    assert pairs[1].detail == "ko sentence 2 in the same paragraph has no counterpart"
