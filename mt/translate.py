@@ -90,6 +90,7 @@ class Translator:
         model: str = DEFAULT_MODEL,
         *,
         revision: str | None = None,
+        backend: str = "auto",
         backend_factory: Callable | None = None,
         device: str = "auto",
         options: GenerationOptions = GenerationOptions(),
@@ -104,7 +105,7 @@ class Translator:
         self.progress = progress  # called with the number of sentences the model must translate; returns an `advance(n)`
         self.stats = Stats()
         self._device = device
-        self._backend_factory = backend_factory or _hf_backend
+        self._backend_factory = backend_factory or load_backend(backend)
         self._backend: Backend | None = None
         self.backend_name = getattr(self._backend_factory, "backend_name", "hf")
 
@@ -205,10 +206,29 @@ class Translator:
         return out
 
 
-def _hf_backend(resolved, device):
-    from mt.backends.hf import HFBackend
+BACKENDS = ("auto", "hf", "ct2")
 
-    return HFBackend(resolved, device)
+
+def load_backend(name: str = "auto") -> Callable:
+    """A factory `(resolved, device) -> Backend` for `--backend`; `auto` prefers ct2 when installed."""
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
+    if name == "auto":
+        from mt.backends.ct2 import ct2_available
+
+        name = "ct2" if ct2_available() else "hf"
+
+    def load(resolved, device):
+        if name == "ct2":
+            from mt.backends.ct2 import CT2Backend
+
+            return CT2Backend(resolved, device)
+        from mt.backends.hf import HFBackend
+
+        return HFBackend(resolved, device)
+
+    load.backend_name = name
+    return load
 
 
 def translate_sentences(sentences: list[str], model: str = DEFAULT_MODEL, **options) -> list[Translation]:

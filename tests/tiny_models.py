@@ -14,6 +14,18 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+# Small enough to build and run in milliseconds; real models differ only in these numbers.
+TINY_DIMENSIONS = dict(
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
+
+
 def fixture_lines(lang: str) -> list[str]:
     return (FIXTURES / f"flores_dev_sample.{lang}").read_text(encoding="utf-8").splitlines()
 
@@ -60,13 +72,7 @@ def build_tiny_marian(directory: Path, *, max_positions: int = 64, seed: int = 0
     )
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        **TINY_DIMENSIONS,
         max_position_embeddings=max_positions,
         pad_token_id=vocab["<pad>"],
         eos_token_id=0,
@@ -81,6 +87,10 @@ def build_tiny_marian(directory: Path, *, max_positions: int = 64, seed: int = 0
         for parameter in model.parameters():
             if parameter.dim() > 1:
                 parameter.normal_(0.0, 1.0)
+        # As in published Marian models: the decoder starts from the all-zero <pad> embedding, and
+        # generation never emits <pad> (CTranslate2 relies on both).
+        model.get_input_embeddings().weight[vocab["<pad>"]].zero_()
+    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
     model.save_pretrained(directory)
     return directory
 
@@ -97,13 +107,7 @@ def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
     tokenizer.save_pretrained(directory)
     config = M2M100Config(
         vocab_size=len(tokenizer),
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        **TINY_DIMENSIONS,
         max_position_embeddings=64,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,

@@ -1,0 +1,222 @@
+"""Run a Hugging Face translation model with CTranslate2.
+
+CTranslate2 runs the same Marian weights several times faster than transformers on a CPU
+(int8 matrix products, no autograd, a C++ beam search) and in a fraction of the memory. The
+model is converted once and cached; later runs load the converted copy without importing torch.
+Tokenization stays with the model's own Hugging Face tokenizer, so ct2 and hf see exactly the
+same source tokens and produce comparable output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+
+import platformdirs
+
+from mt.backends.base import GenerationOptions
+from mt.errors import InputError
+from mt.models import ResolvedModel
+
+INSTALL_HINT = "the ct2 backend needs the ctranslate2 package: pip install ctranslate2"
+
+
+def _ctranslate2():
+    try:
+        import ctranslate2
+    except ImportError:
+        raise InputError(INSTALL_HINT) from None
+    return ctranslate2
+
+
+def ct2_available() -> bool:
+    """Whether `--backend auto` can pick ct2; looks for the package without importing it."""
+    return importlib.util.find_spec("ctranslate2") is not None
+
+
+def pick_device(device: str) -> str:
+    """`auto` asks CTranslate2 itself, so the GPU path does not need a CUDA build of torch."""
+    cuda = _ctranslate2().get_cuda_device_count() > 0
+    if device == "auto":
+        return "cuda" if cuda else "cpu"
+    if device == "cuda" and not cuda:
+        raise InputError("--device cuda was requested but CTranslate2 sees no CUDA GPU")
+    return device
+
+
+def default_quantization(device: str) -> str:
+    """int8 is the fast path on CPUs; GPUs are fastest in float16 and have the memory for it."""
+    return "float16" if device == "cuda" else "int8"
+
+
+def available_cores() -> int:
+    """Cores this process may run on: a container or `taskset` limit, not the machine's total."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # macOS and Windows have no affinity masks
+        return os.cpu_count() or 1
+
+
+def cache_root() -> str:
+    return os.environ.get("DARI_CACHE_DIR") or platformdirs.user_cache_dir("dari")
+
+
+def converted_dir(model_id: str, revision: str, quantization: str, root: str | None = None) -> str:
+    """Where the converted model lives: one directory per model, revision and quantization.
+
+    The CTranslate2 major version is part of the key because its model format can change
+    between major versions.
+    """
+    major = _ctranslate2().__version__.split(".")[0]
+    safe_id = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id.strip("/")).strip("-") or "model"
+    name = f"{safe_id}@{revision[:16]}-{quantization}-ct2v{major}"
+    return os.path.join(root or cache_root(), "ct2", name)
+
+
+def convert(model_dir: str, target: str, quantization: str) -> str:
+    """Convert the Hugging Face model in `model_dir` to `target` unless it is already there.
+
+    The conversion writes into a temporary sibling directory and renames it into place, so a
+    killed or failed conversion never leaves a directory that looks complete; a concurrent run
+    that finishes first simply wins.
+    """
+    if os.path.isfile(os.path.join(target, "model.bin")):
+        return target
+    ctranslate2 = _ctranslate2()
+    parent = os.path.dirname(target)
+    os.makedirs(parent, exist_ok=True)
+    _remove_abandoned(parent, os.path.basename(target))
+    partial = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.", suffix=".partial", dir=parent)
+    try:
+        converter = ctranslate2.converters.TransformersConverter(model_dir)
+        converter.convert(partial, quantization=quantization, force=True)
+    except Exception as err:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise InputError(f"cannot convert to CTranslate2 ({type(err).__name__}: {err})", model_dir) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    try:
+        os.rename(partial, target)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        if not os.path.isfile(os.path.join(target, "model.bin")):
+            raise
+    return target
+
+
+class CT2Backend:
+    """The `Backend` protocol on top of a `ctranslate2.Translator`.
+
+    The first use of a model (revision, quantization) converts it into the cache; later runs load
+    the converted copy directly. `threads=None` uses every core this process may run on.
+    """
+
+    name = "ct2"
+
+    def __init__(
+        self,
+        resolved: ResolvedModel,
+        device: str = "auto",
+        *,
+        quantization: str | None = None,
+        threads: int | None = None,
+        cache_dir: str | None = None,
+    ):
+        ctranslate2 = _ctranslate2()
+        from mt.backends.hf import quiet_transformers
+
+        quiet_transformers()
+        self.model_id = resolved.model_id
+        self.revision = resolved.revision
+        self.device = pick_device(device)
+        self.quantization = quantization or default_quantization(self.device)
+        self.threads = threads or available_cores()
+        target = converted_dir(resolved.model_id, resolved.revision, self.quantization, cache_dir)
+        self.model_path = convert(resolved.path, target, self.quantization)
+        self.tokenizer = _load_tokenizer(resolved.path)
+        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = _model_limits(resolved.path, self.tokenizer)
+        self.translator = ctranslate2.Translator(
+            self.model_path,
+            device=self.device,
+            compute_type="default",  # what it was converted to, or the nearest type the device supports
+            intra_threads=self.threads if self.device == "cpu" else 0,
+            inter_threads=1,
+        )
+
+    def count_tokens(self, sentences: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+        if not sentences:
+            return []
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+        # `max_length` counts the end token, as transformers does for Marian models, which force
+        # it into the last slot; CTranslate2's limit counts only the tokens before it.
+        max_new_tokens = min(options.max_length, self.max_output_tokens)
+        max_decoding_length = max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
+        results = self.translator.translate_batch(
+            source,
+            beam_size=options.beams,
+            max_decoding_length=max_decoding_length,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty,
+        )
+        ids = [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+        return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+
+
+ABANDONED_AFTER_S = 6 * 3600  # far longer than converting any model takes
+
+
+def _remove_abandoned(parent: str, name: str) -> None:
+    """Delete the partial conversions of `name` that a killed run left behind.
+
+    Young ones are left alone: another process may be converting the same model right now.
+    """
+    now = time.time()
+    for entry in os.listdir(parent):
+        path = os.path.join(parent, entry)
+        if entry.startswith(f".{name}.") and entry.endswith(".partial"):
+            with contextlib.suppress(OSError):
+                if now - os.stat(path).st_mtime > ABANDONED_AFTER_S:
+                    shutil.rmtree(path)
+
+
+def _load_tokenizer(model_dir: str):
+    """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
+    import transformers
+
+    name = _read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
+    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
+    return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)
+
+
+def _model_limits(model_dir: str, tokenizer) -> tuple[int, int, bool]:
+    """Input and output token limits, and whether the model forces an end token into the last slot.
+
+    Read from the JSON files, the same limits HFBackend takes from the loaded config, so that
+    loading a converted model never needs torch.
+    """
+    config = _read_json(os.path.join(model_dir, "config.json"))
+    generation = _read_json(os.path.join(model_dir, "generation_config.json"))
+    positions = config.get("max_position_embeddings")
+    # An unset tokenizer limit is a huge sentinel number; the position table is the real bound.
+    limits = [positions, getattr(tokenizer, "model_max_length", None)]
+    max_input = min((v for v in limits if isinstance(v, int) and 0 < v < 100_000), default=512)
+    max_output = positions - 1 if isinstance(positions, int) else 1 << 20
+    forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id"))
+    return max_input, max_output, forced_eos is not None
+
+
+def _read_json(path: str) -> dict:
+    with contextlib.suppress(FileNotFoundError):
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    return {}

@@ -1,0 +1,143 @@
+import os
+import sys
+
+import pytest
+
+from mt.backends.base import GenerationOptions
+from mt.errors import InputError
+from mt.models import resolve_model
+from tiny_models import fixture_lines
+
+ctranslate2 = pytest.importorskip("ctranslate2")
+
+from mt.backends.ct2 import CT2Backend, available_cores, convert, converted_dir  # noqa: E402
+
+
+def short_sentences(backend, count=24):
+    """Fixture sentences that fit the tiny model's 64 positions (the pipeline splits longer ones)."""
+    lines = fixture_lines("ko")
+    return [line for line, n in zip(lines, backend.count_tokens(lines)) if n <= 60][:count]
+
+
+@pytest.fixture(scope="module")
+def resolved(tiny_model_dir):
+    return resolve_model(str(tiny_model_dir))
+
+
+@pytest.fixture(scope="module")
+def ct2_cache(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("ct2-cache"))
+
+
+@pytest.fixture(scope="module")
+def ct2_float32(resolved, ct2_cache):
+    return CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=ct2_cache)
+
+
+@pytest.fixture(scope="module")
+def hf(resolved):
+    import torch
+
+    from mt.backends.hf import HFBackend
+
+    torch.set_num_threads(1)
+    return HFBackend(resolved, "cpu")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "options",
+    [
+        GenerationOptions(beams=1, max_length=24),
+        GenerationOptions(beams=1, max_length=24, no_repeat_ngram_size=3, repetition_penalty=1.2),
+    ],
+    ids=["greedy", "greedy-anti-repetition"],
+)
+def test_greedy_float32_output_identical_to_transformers(hf, ct2_float32, options):
+    sentences = short_sentences(hf)
+    assert len(sentences) == 24
+    expected = hf.translate_batch(sentences, options)
+    assert len(set(expected)) > len(sentences) // 2  # the fixture model's output depends on its input
+    assert ct2_float32.translate_batch(sentences, options) == expected
+
+
+def test_same_source_tokens_and_limits_as_transformers(hf, ct2_float32):
+    lines = fixture_lines("ko")
+    assert ct2_float32.count_tokens(lines) == hf.count_tokens(lines)
+    assert ct2_float32.max_input_tokens == hf.max_input_tokens
+    assert ct2_float32.max_output_tokens == hf.max_output_tokens
+
+
+def test_int8_default_translates_every_sentence_deterministically(resolved, ct2_cache):
+    backend = CT2Backend(resolved, "cpu", threads=1, cache_dir=ct2_cache)
+    assert backend.quantization == "int8"
+    options = GenerationOptions(beams=2, max_length=16)
+    sentences = short_sentences(backend, 6)
+    first = backend.translate_batch(sentences, options)
+    assert len(first) == 6 and all(isinstance(text, str) and text for text in first)
+    assert backend.translate_batch(sentences, options) == first
+    assert backend.translate_batch([], options) == []
+
+
+def test_conversion_is_reused(resolved, ct2_float32, ct2_cache):
+    model_bin = os.path.join(ct2_float32.model_path, "model.bin")
+    stamp = os.stat(model_bin).st_mtime_ns
+    again = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=ct2_cache)
+    assert again.model_path == ct2_float32.model_path
+    assert os.stat(model_bin).st_mtime_ns == stamp
+
+
+def test_cache_is_keyed_by_model_revision_and_quantization(tmp_path):
+    base = converted_dir("Helsinki-NLP/opus-mt-ko-en", "abc123", "int8", str(tmp_path))
+    assert base.startswith(str(tmp_path))
+    assert "opus-mt-ko-en" in os.path.basename(base)
+    others = {
+        converted_dir("Helsinki-NLP/opus-mt-tc-big-ko-en", "abc123", "int8", str(tmp_path)),
+        converted_dir("Helsinki-NLP/opus-mt-ko-en", "def456", "int8", str(tmp_path)),
+        converted_dir("Helsinki-NLP/opus-mt-ko-en", "abc123", "float16", str(tmp_path)),
+    }
+    assert base not in others and len(others) == 3
+
+
+def test_failed_conversion_leaves_nothing_behind(tmp_path):
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
+    target = tmp_path / "cache" / "ct2" / "broken"
+    with pytest.raises(InputError, match="cannot convert to CTranslate2"):
+        convert(str(broken), str(target), "int8")
+    assert os.listdir(target.parent) == []
+
+
+def test_threads_fit_the_cores_this_process_may_use(ct2_float32, resolved, ct2_cache):
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert available_cores() == expected
+    assert CT2Backend(resolved, "cpu", quantization="float32", cache_dir=ct2_cache).threads == expected
+
+
+def test_missing_ctranslate2_is_a_one_line_error(resolved, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` fail
+    with pytest.raises(InputError, match="pip install"):
+        CT2Backend(resolved, "cpu")
+
+
+def test_cuda_requested_without_a_gpu_is_an_input_error(resolved, ct2_cache):
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("a GPU is present")
+    with pytest.raises(InputError, match="no CUDA GPU"):
+        CT2Backend(resolved, "cuda", cache_dir=ct2_cache)
+
+
+def test_partial_conversions_left_by_killed_runs_are_removed_once_abandoned(resolved, tmp_path):
+    target = converted_dir(resolved.model_id, resolved.revision, "float32", str(tmp_path))
+    parent = os.path.dirname(target)
+    os.makedirs(parent)
+    stale = os.path.join(parent, f".{os.path.basename(target)}.old.partial")
+    young = os.path.join(parent, f".{os.path.basename(target)}.new.partial")
+    for path in (stale, young):
+        os.makedirs(path)
+        open(os.path.join(path, "model.bin"), "wb").close()
+    os.utime(stale, (0, 0))
+    convert(resolved.path, target, "float32")
+    assert sorted(os.listdir(parent)) == sorted([os.path.basename(target), os.path.basename(young)])
+    assert os.path.getsize(os.path.join(target, "model.bin")) > 0
