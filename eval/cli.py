@@ -135,7 +135,9 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
               help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
                    "[default: translate with --model]")
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
-@click.option("--embed", default="e5", help="Sentence embeddings for alignment: e5 (offline, bundled) or none.")
+@click.option("--embed", default="none",
+              help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
+                   "no better on the QA benchmark).")
 @click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")

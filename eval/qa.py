@@ -206,7 +206,7 @@ def run_qa(
     *,
     translate: Translate | None = None,
     model: str = "",
-    embed: str = "e5",
+    embed: str = "none",
     max_merge: int = 3,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article."""
