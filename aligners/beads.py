@@ -20,3 +20,18 @@ class Bead:
     def kind(self) -> str:
         """Vecalign-style shape such as "1-1", "2-1", "1-0"."""
         return f"{len(self.src)}-{len(self.tgt)}"
+
+
+def format_bead(bead: Bead, with_score: bool = True) -> str:
+    """Vecalign's line format: `[0, 1]:[2]:0.873` (the score is optional)."""
+    text = f"[{', '.join(map(str, bead.src))}]:[{', '.join(map(str, bead.tgt))}]"
+    return f"{text}:{bead.score:.4f}" if with_score else text
+
+
+def parse_bead(line: str) -> Bead:
+    """Inverse of format_bead; also reads gold files (no score) such as Text+Berg's dev.defr."""
+    parts = line.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.startswith("[") and p.endswith("]") for p in parts[:2]):
+        raise ValueError(f"not a bead line: {line.strip()!r}")
+    src, tgt = ([int(x) for x in p[1:-1].split(",") if x.strip()] for p in parts[:2])
+    return Bead(src, tgt, float(parts[2]) if len(parts) == 3 else 0.0)

@@ -62,6 +62,7 @@ class TranslatedDocument:
 @dataclass
 class Stats:
     sentences: int = 0
+    unique: int = 0  # translated + cached + copied
     translated: int = 0
     cached: int = 0
     copied: int = 0
@@ -88,6 +89,7 @@ class Translator:
         self,
         model: str = DEFAULT_MODEL,
         *,
+        revision: str | None = None,
         backend: str = "auto",
         backend_factory: Callable | None = None,
         device: str = "auto",
@@ -96,7 +98,7 @@ class Translator:
         batch_size: int = 32,
         progress: Callable[[int], Callable[[int], None]] | None = None,
     ):
-        self.resolved = resolve_model(model)
+        self.resolved = resolve_model(model, revision)
         self.options = options
         self.cache = cache
         self.batch_size = batch_size
@@ -121,7 +123,9 @@ class Translator:
         """One Translation per input sentence, in order; duplicates are translated once."""
         results: dict[str, Translation] = {}
         todo = []
-        for sentence in dict.fromkeys(sentences):
+        unique = dict.fromkeys(sentences)
+        self.stats.unique += len(unique)
+        for sentence in unique:
             if _HANGUL.search(sentence):
                 todo.append(sentence)
             else:  # nothing Korean to translate (names, numbers, e-mail addresses): keep it verbatim
@@ -156,8 +160,8 @@ class Translator:
         for start in range(0, len(ordered), self.batch_size):
             batch = ordered[start : start + self.batch_size]
             pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
-            units = [piece for s in batch for piece in pieces[s]]
-            translated = dict(zip(units, self._translate_units(list(dict.fromkeys(units)))))
+            units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
+            translated = dict(zip(units, self._translate_units(units)))
             finished = []
             for sentence in batch:
                 parts = [translated[p] for p in pieces[sentence]]

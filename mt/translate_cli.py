@@ -54,6 +54,7 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", "out", metavar="OUT", help="Output file, or a directory for several documents in text format. [default: stdout]")
 @click.option("--model", default=DEFAULT_MODEL, help="Hugging Face model id, alias (opus-mt-tc-big, opus-mt, nllb-600m, m2m100-418m, ...) or local directory.")
+@click.option("--revision", default=None, help="Hub branch, tag or commit to pin the model to. [default: latest]")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", help="text: the article rebuilt in English; jsonl: one record per source sentence.")
 @click.option("--beams", type=click.IntRange(1, 64), default=_DEFAULTS.beams, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
@@ -63,7 +64,7 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
-def translate(inputs, out, model, fmt, beams, max_length, batch_size, backend, device, cache_path, no_cache, quiet):
+def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, backend, device, cache_path, no_cache, quiet):
     """Translate Korean news articles into English.
 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
@@ -92,6 +93,7 @@ def translate(inputs, out, model, fmt, beams, max_length, batch_size, backend, d
     show_progress = not quiet and sys.stderr.isatty()
     translator = Translator(
         model,
+        revision=revision,
         backend=backend,
         device=device,
         options=GenerationOptions(beams=beams, max_length=max_length),
@@ -111,7 +113,7 @@ def translate(inputs, out, model, fmt, beams, max_length, batch_size, backend, d
         s = translator.stats
         flags = " ".join(f"{k}={v}" for k, v in sorted(s.flags.items())) or "none"
         click.echo(
-            f"dari: {len(documents)} document(s), {s.sentences} sentences: {s.translated} translated, "
+            f"dari: {len(documents)} document(s), {s.sentences} sentences ({s.unique} distinct): {s.translated} translated, "
             f"{s.cached} from cache, {s.copied} copied; flags: {flags}",
             err=True,
         )

@@ -14,6 +14,18 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+# Small enough to build and run in milliseconds; real models differ only in these numbers.
+TINY_DIMENSIONS = dict(
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
+
+
 def fixture_lines(lang: str) -> list[str]:
     return (FIXTURES / f"flores_dev_sample.{lang}").read_text(encoding="utf-8").splitlines()
 
@@ -60,13 +72,7 @@ def build_tiny_marian(directory: Path, *, max_positions: int = 64, seed: int = 0
     )
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        **TINY_DIMENSIONS,
         max_position_embeddings=max_positions,
         pad_token_id=vocab["<pad>"],
         eos_token_id=0,
@@ -86,4 +92,28 @@ def build_tiny_marian(directory: Path, *, max_positions: int = 64, seed: int = 0
         model.get_input_embeddings().weight[vocab["<pad>"]].zero_()
     model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
     model.save_pretrained(directory)
+    return directory
+
+
+def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
+    """A random-weight NLLB-style model (M2M100 architecture, NLLB language-code tokenizer)."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    spm_file = directory / "sentencepiece.bpe.model"
+    spm_file.write_bytes(_train_spm(fixture_lines("ko") + fixture_lines("en"), 800))
+    tokenizer = NllbTokenizer(vocab_file=str(spm_file))
+    tokenizer.save_pretrained(directory)
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        **TINY_DIMENSIONS,
+        max_position_embeddings=64,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(seed)
+    M2M100ForConditionalGeneration(config).save_pretrained(directory)
     return directory

@@ -1,0 +1,42 @@
+"""Lexical anchors: tokens that survive translation unchanged or comparably, so they tie sentences together.
+
+Numbers are compared by value across Korean units and English words (1만5000 = 15,000); Latin-script
+names and acronyms in Korean text (NASA, iPhone) reappear in the English. Only anchors found on both
+sides of the document are kept, so an English word matches only if the Korean text spells it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mt.numbers import number_values
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_LANGS = {"ko", "en"}
+
+
+def _numbers(text: str, lang: str) -> set[str]:
+    if lang in _NUMBER_LANGS:
+        return {f"#{value:g}" for value in number_values(text, lang)}
+    return {"#" + token.replace(",", "") for token in _DIGITS.findall(text)}
+
+
+def _names(text: str, lang: str) -> set[str]:
+    """Latin tokens; in Latin-script languages only capitalised or mixed-digit ones (names, acronyms)."""
+    tokens = _LATIN.findall(text)
+    if lang != "ko":
+        tokens = [t for t in tokens if t[0].isupper() or any(c.isdigit() for c in t)]
+    return {t.lower() for t in tokens if len(t) > 1}
+
+
+def sentence_anchors(sentences: list[str], lang: str) -> list[set[str]]:
+    return [_numbers(s, lang) | _names(s, lang) for s in sentences]
+
+
+def shared_anchors(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str) -> tuple[list[set[str]], list[set[str]]]:
+    """Per-sentence anchor sets restricted to anchors that occur on both sides of the document."""
+    src_sets = sentence_anchors(src, src_lang)
+    tgt_sets = sentence_anchors(tgt, tgt_lang)
+    both = set().union(*src_sets) & set().union(*tgt_sets) if src_sets and tgt_sets else set()
+    return [s & both for s in src_sets], [t & both for t in tgt_sets]

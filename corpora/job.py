@@ -1,0 +1,290 @@
+"""The `dari corpus build` job: segment, align and filter article pairs into a parallel corpus.
+
+Why it is shaped this way:
+- Per-document work (segmenting, aligning, per-pair filters) is the expensive part; its result is
+  stored as a shard named by a hash of the document's content and the settings. A shard is written
+  atomically, so its existence means "done": a killed build resumes where it stopped and a build
+  over a grown input only aligns the new or changed articles.
+- The corpus files are then assembled by streaming every document's shard in input order through the
+  corpus-wide checks (test-set overlap, duplicates). That pass is cheap, makes the output the same
+  whether a build ran once, was killed and resumed, or used many processes, and lets `--exclude`
+  change without re-aligning anything.
+- Memory is bounded by a window of in-flight documents plus the digest sets.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Optional
+
+from mt import __version__
+from mt.errors import InputError
+from mt.files import atomic_output
+from mt.segment import split_sentences
+from corpora.dedup import CorpusGate, load_exclusions
+from corpora.documents import Document, iter_documents
+from corpora.filters import REASONS, FilterSettings, apply_filters, reject_unaligned_neighbours
+from corpora.records import PairRecord
+from corpora.writers import FORMATS, open_corpus, open_rejects
+
+WORK_DIR = ".dari-corpus"
+STATS_FILE = "stats.json"
+
+Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=...) -> list[Bead]
+
+
+def default_aligner(src: list[str], tgt: list[str], mt: Optional[list[str]] = None, embed: str = "e5",
+                    max_merge: int = 3) -> list:
+    from aligners import align
+
+    return align(src, tgt, mt=mt, embed=embed, max_merge=max_merge)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    format: str = "tsv"
+    filters: FilterSettings = field(default_factory=FilterSettings)
+    embed: str = "e5"
+    max_merge: int = 3
+
+    def work_key(self, aligner: Aligner) -> str:
+        """What a shard depends on besides the document: everything except the output format."""
+        return json.dumps({"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge,
+                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "version": __version__},
+                          sort_keys=True)
+
+
+@dataclass
+class DocumentResult:
+    """A document's sentences and its filtered candidate pairs: the content of one shard."""
+
+    doc: str
+    ko_sentences: list[str]
+    en_sentences: list[str]
+    mt_used: bool
+    pairs: list[PairRecord]
+
+
+def _fit(pieces: list[str], n: int) -> list[str]:
+    """Exactly n translations from a paragraph's MT sentences: extras join the last, missing ones stay empty."""
+    if len(pieces) > n:
+        return pieces[: n - 1] + [" ".join(pieces[n - 1:])]
+    return pieces + [""] * (n - len(pieces))
+
+
+def _paragraphs(text: str, lang: str) -> list[list[str]]:
+    return [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+
+
+def _paragraph_ids(text: str, sentences: list[str], lang: str) -> list[int]:
+    """Paragraph number of each sentence; all one paragraph if the paragraphs do not reproduce the
+    sentences (the stricter reading for the neighbour check)."""
+    paragraphs = _paragraphs(text, lang)
+    if sum(map(len, paragraphs)) != len(sentences):
+        return [0] * len(sentences)
+    return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
+
+
+def _boilerplate_kinds(text: str, sentences: list[str], lang: str) -> list[Optional[str]]:
+    """Kinds per sentence, judged paragraph by paragraph where the paragraphs reproduce the sentences
+    (a caption's description is only recognisable next to its credit)."""
+    from mt.boilerplate import boilerplate_kind, paragraph_kinds
+
+    paragraphs = _paragraphs(text, lang)
+    if sum(map(len, paragraphs)) == len(sentences):
+        return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
+    return [boilerplate_kind(sentence, lang) for sentence in sentences]
+
+
+def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
+    """The MT as one translation per Korean sentence, or None when it cannot be matched up.
+
+    MT sentences are matched document-wide when the counts agree, else paragraph by paragraph (a
+    translated article keeps the paragraphs), fitting each paragraph's count to the Korean one.
+    """
+    if doc.mt is None:
+        return None
+    ko_paragraphs = _paragraphs(doc.ko, "ko")
+    mt_paragraphs = _paragraphs(doc.mt, "en")
+    whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
+    if len(whole) == n_ko:
+        return whole
+    if len(mt_paragraphs) == n_ko:
+        return [" ".join(paragraph) for paragraph in mt_paragraphs]
+    if len(mt_paragraphs) == len(ko_paragraphs) and sum(map(len, ko_paragraphs)) == n_ko:
+        return [t for ko, mt in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt, len(ko))]
+    return None
+
+
+def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
+    ko = split_sentences(doc.ko, "ko")
+    en = split_sentences(doc.en, "en")
+    mt = _mt_sentences(doc, len(ko))
+    kinds = {"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")}
+    pairs = []
+    for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
+        pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
+                          list(bead.src), list(bead.tgt), round(float(bead.score), 6))
+        pairs.append(apply_filters(pair, settings.filters, kinds))
+    reject_unaligned_neighbours(pairs, {"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
+    return DocumentResult(doc.id, ko, en, mt is not None, pairs)
+
+
+class ShardStore:
+    """Finished documents, one atomically written JSONL file each, named by content+settings hash."""
+
+    def __init__(self, out_dir: str, work_key: str):
+        self.root = os.path.join(out_dir, WORK_DIR, "shards")
+        self.work_key = work_key
+        os.makedirs(self.root, exist_ok=True)
+
+    def path(self, doc: Document) -> str:
+        key = hashlib.sha256((doc.fingerprint() + self.work_key).encode("utf-8")).hexdigest()
+        return os.path.join(self.root, key[:2], key + ".jsonl")
+
+    def load(self, doc: Document) -> Optional[DocumentResult]:
+        path = self.path(doc)
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="utf-8") as handle:
+            meta = json.loads(handle.readline())
+            pairs = [PairRecord.from_json(json.loads(line)) for line in handle]
+        return DocumentResult(pairs=pairs, **meta)
+
+    def save(self, doc: Document, result: DocumentResult) -> None:
+        path = self.path(doc)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        meta = {k: v for k, v in dataclasses.asdict(result).items() if k != "pairs"}
+        with atomic_output(path) as handle:
+            handle.write(json.dumps(meta, ensure_ascii=False) + "\n")
+            for pair in result.pairs:
+                handle.write(json.dumps(pair.to_json(), ensure_ascii=False) + "\n")
+
+    def remove_stale_temporaries(self) -> None:
+        """Temporary files of shards a kill -9 interrupted; atomic_output could not clean those up."""
+        for sub in os.scandir(self.root):
+            if sub.is_dir():
+                for entry in os.scandir(sub.path):
+                    if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                        os.unlink(entry.path)
+
+
+def _remove_stale_outputs(out_dir: str) -> None:
+    for entry in os.scandir(out_dir):
+        if entry.is_file() and entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            os.unlink(entry.path)
+
+
+def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSettings, aligner: Aligner,
+             jobs: int, counts: collections.Counter) -> Iterator[DocumentResult]:
+    """Every document's result in input order: from its shard, or computed (in `jobs` processes) and saved.
+
+    At most 4 x jobs documents are in flight, so input is read only as fast as it is processed.
+    """
+    pool = None
+    if jobs > 1:
+        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    window: collections.deque = collections.deque()
+
+    def finish(doc: Document, pending, reused: bool) -> DocumentResult:
+        result = pending.result() if isinstance(pending, concurrent.futures.Future) else pending
+        if reused:
+            counts["documents_reused"] += 1
+        else:
+            store.save(doc, result)
+            counts["documents_processed"] += 1
+        return result
+
+    try:
+        for doc in docs:
+            cached = store.load(doc)
+            if cached is not None:
+                window.append((doc, cached, True))
+            elif pool:
+                window.append((doc, pool.submit(process_document, doc, settings, aligner), False))
+            else:
+                window.append((doc, process_document(doc, settings, aligner), False))
+            while len(window) > (4 * jobs if pool else 0):
+                yield finish(*window.popleft())
+        while window:
+            yield finish(*window.popleft())
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), exclude: Iterable[str] = (),
+          jobs: int = 1, aligner: Aligner = default_aligner,
+          progress: Optional[Callable[[DocumentResult], None]] = None) -> dict:
+    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes."""
+    if settings.format not in FORMATS:
+        raise InputError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    exclude = list(exclude)
+    excluded = load_exclusions(exclude)
+    docs = iter_documents(source)
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise InputError("exists and is not a directory", out_dir)
+    parent = os.path.dirname(os.path.abspath(out_dir))
+    if not os.path.isdir(parent):
+        raise InputError("parent directory does not exist", out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    _remove_stale_outputs(out_dir)
+    store = ShardStore(out_dir, settings.work_key(aligner))
+    store.remove_stale_temporaries()
+
+    gate = CorpusGate(excluded)
+    counts: collections.Counter = collections.Counter()
+    rejected = collections.Counter({reason: 0 for reason in REASONS})
+    with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
+        for result in _results(docs, store, settings, aligner, jobs, counts):
+            counts["documents"] += 1
+            counts["documents_mt_used"] += result.mt_used
+            counts["ko_sentences"] += len(result.ko_sentences)
+            counts["en_sentences"] += len(result.en_sentences)
+            for pair in result.pairs:
+                counts["candidates"] += 1
+                if pair.reason is None:
+                    verdict = gate.check(pair, result.ko_sentences, result.en_sentences)
+                    if verdict:
+                        pair.reason, pair.detail = verdict
+                if pair.reason is None:
+                    counts["accepted"] += 1
+                    counts["accepted_ko_sentences"] += len(pair.ko_ids)
+                    write(pair)
+                else:
+                    rejected[pair.reason] += 1
+                    write_reject(pair)
+            if progress:
+                progress(result)
+    stats = {
+        "format": settings.format,
+        "documents": counts["documents"],
+        "documents_processed": counts["documents_processed"],
+        "documents_reused": counts["documents_reused"],
+        "documents_mt_used": counts["documents_mt_used"],
+        "ko_sentences": counts["ko_sentences"],
+        "en_sentences": counts["en_sentences"],
+        "candidates": counts["candidates"],
+        "accepted": counts["accepted"],
+        "rejected": sum(rejected.values()),
+        "rejected_by_reason": dict(rejected),
+        "yield": round(counts["accepted"] / counts["candidates"], 4) if counts["candidates"] else 0.0,
+        "ko_sentence_yield": round(counts["accepted_ko_sentences"] / counts["ko_sentences"], 4)
+        if counts["ko_sentences"] else 0.0,
+        "exclude": exclude,
+        "excluded_segments": len(excluded),
+        "settings": {"filters": settings.filters.to_json(), "embed": settings.embed, "max_merge": settings.max_merge},
+    }
+    with atomic_output(os.path.join(out_dir, STATS_FILE)) as handle:
+        json.dump(stats, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    return stats

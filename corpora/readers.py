@@ -1,0 +1,103 @@
+"""Reading parallel text back: built corpora for `stats`, test sets for `--exclude`.
+
+The format follows the file name: `.tsv` (Korean, English in the first two columns), `.jsonl`
+(`ko`/`en` fields), `.tmx`, a Moses pair (`NAME.ko` + `NAME.en`, either name given), a directory
+built by `dari corpus build`, or otherwise plain text with one segment per line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from typing import Iterator
+
+from mt.errors import InputError
+from corpora import tmx
+from corpora.writers import output_files
+
+Pair = tuple[str, str]
+
+
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines, decoded strictly but streamed, so a large corpus never sits in memory whole."""
+    if not os.path.isfile(path):
+        raise InputError("no such file" if not os.path.exists(path) else "not a regular file", path)
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if b"\x00" in raw:
+                raise InputError(f"line {number}: binary data (NUL bytes), expected UTF-8 text", path)
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise InputError(f"line {number}: not valid UTF-8 (byte 0x{raw[err.start]:02x})", path) from None
+            yield number, line.rstrip("\r\n")
+
+
+def _moses_partner(path: str) -> tuple[str, str] | None:
+    stem, ext = os.path.splitext(path)
+    if ext in (".ko", ".en") and os.path.isfile(stem + ".ko") and os.path.isfile(stem + ".en"):
+        return stem + ".ko", stem + ".en"
+    return None
+
+
+def _built_corpus(directory: str) -> str:
+    """The corpus file of a build directory, whatever format it was built in."""
+    stats_path = os.path.join(directory, "stats.json")
+    if not os.path.isfile(stats_path):
+        raise InputError("directory has no stats.json; is it the output of `dari corpus build`?", directory)
+    with open(stats_path, encoding="utf-8") as handle:
+        fmt = json.load(handle)["format"]
+    return os.path.join(directory, output_files(fmt)[0])
+
+
+def read_pairs(path: str) -> Iterator[Pair]:
+    """(Korean, English) pairs of a parallel file in any supported format."""
+    if os.path.isdir(path):
+        yield from read_pairs(_built_corpus(path))
+        return
+    moses = _moses_partner(path)
+    if moses:
+        for ko, en in itertools.zip_longest(_lines(moses[0]), _lines(moses[1])):
+            if ko is None or en is None:
+                raise InputError(f"{moses[0]} and {moses[1]} have different line counts", path)
+            yield ko[1], en[1]
+        return
+    if path.endswith(".tsv"):
+        for number, line in _lines(path):
+            columns = line.split("\t")
+            if len(columns) < 2:
+                raise InputError(f"line {number}: expected Korean<TAB>English", path)
+            yield columns[0], columns[1]
+    elif path.endswith(".jsonl"):
+        for number, line in _lines(path):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
+            if not isinstance(data, dict) or not isinstance(data.get("ko"), str) or not isinstance(data.get("en"), str):
+                raise InputError(f'line {number}: expected an object with string "ko" and "en"', path)
+            yield data["ko"], data["en"]
+    elif path.endswith(".tmx"):
+        for unit in tmx.read_units(path):
+            ko = next((text for lang, text in unit.items() if lang.startswith("ko")), None)
+            en = next((text for lang, text in unit.items() if lang.startswith("en")), None)
+            if ko is not None and en is not None:
+                yield ko, en
+    else:
+        raise InputError("unknown parallel format: expected .tsv, .jsonl, .tmx, a .ko/.en pair or a build directory", path)
+
+
+def read_segments(path: str) -> Iterator[str]:
+    """Every segment of a test set, either side: parallel formats give both, plain text one per line."""
+    parallel = os.path.isdir(path) or _moses_partner(path) or path.endswith((".tsv", ".jsonl", ".tmx"))
+    if parallel:
+        for ko, en in read_pairs(path):
+            yield ko
+            yield en
+    else:
+        for _, line in _lines(path):
+            if line.strip():
+                yield line

@@ -1,0 +1,31 @@
+"""The sentence pair as it travels from the aligner through filters to the writers.
+
+One flat dataclass whose JSON form uses the same field names, so shards, rejects and JSONL output
+all share one shape and `stats` can read any of them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass
+class PairRecord:
+    """One bead of one document; `reason` is None for a pair that passed every check."""
+
+    doc: str
+    ko: str
+    en: str
+    ko_ids: list[int] = field(default_factory=list)
+    en_ids: list[int] = field(default_factory=list)
+    score: float = 0.0
+    reason: Optional[str] = None
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PairRecord":
+        return cls(**data)

@@ -1,0 +1,173 @@
+"""`dari score` and `dari qa`.
+
+Neither command imports torch: scoring is sacrebleu only, and `dari qa` loads a translation model
+only when no `--mt` file is given.
+"""
+
+from __future__ import annotations
+
+import click
+
+from eval.score_report import FORMATS
+from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
+from mt.errors import InputError
+from mt.models import DEFAULT_MODEL
+
+
+class ManyValuesCommand(click.Command):
+    """Lets `-i a.txt b.txt` and `-m bleu chrf` take several values, as sacrebleu's options do.
+
+    click options take one value per flag, so the words following such a flag (up to the next
+    option) are rewritten as repeated flags before click parses them.
+    """
+
+    many_value_flags: tuple[str, ...] = ()
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        flag = None
+        for arg in args:
+            if arg in self.many_value_flags:
+                flag = arg
+                rewritten.append(arg)
+            elif flag and (arg == "-" or not arg.startswith("-")) and rewritten[-1] != flag:
+                rewritten.extend([flag, arg])
+            else:
+                if arg.startswith("-") and arg != "-":
+                    flag = None
+                rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
+class ScoreCommand(ManyValuesCommand):
+    many_value_flags = ("-i", "--input", "-m", "--metrics")
+
+
+def _read_segments(path: str) -> list[str]:
+    from eval.scoring import strip_lines
+    from mt.files import read_lines
+
+    return strip_lines(read_lines(path))
+
+
+@click.command(cls=ScoreCommand)
+@click.option("-r", "--reference", required=True, help="Reference translation, one segment per line (`-` = stdin).")
+@click.option("-i", "--input", "inputs", multiple=True, required=True,
+              help="System output(s), line-aligned with the reference: `-i a.txt b.txt`. With --paired the first is the baseline.")
+@click.option("-m", "--metrics", multiple=True, type=click.Choice(METRICS), default=("bleu", "chrf"),
+              help="Metrics, as in sacrebleu: `-m bleu chrf chrf++ ter` (chrf = chrF2, chrf++ = chrF2 with word bigrams).")
+@click.option("--segments", is_flag=True, help="Also give every metric's score for each line.")
+@click.option("--confidence", is_flag=True, help="95% bootstrap confidence interval for each system.")
+@click.option("--confidence-n", default=DEFAULT_BOOTSTRAP, type=click.IntRange(2), help="Bootstrap resamples for --confidence.")
+@click.option("--paired", type=click.Choice(["bs", "ar"]), default=None,
+              help="Paired significance test of every system against the first: bootstrap resampling or approximate randomization.")
+@click.option("--paired-n", type=click.IntRange(1), default=None,
+              help=f"Resamples (bs) or trials (ar); sacrebleu's defaults [bs: {DEFAULT_BOOTSTRAP}, ar: {DEFAULT_AR_TRIALS}].")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
+              help="text prints sacrebleu's own score lines; json keeps full precision; tsv opens in a spreadsheet.")
+@click.option("-w", "--width", default=1, type=click.IntRange(0, 10), help="Decimals in text lines (sacrebleu's default).")
+@click.option("-o", "--output", default="-", help="Output file (`-` = stdout); written only when scoring succeeds.")
+def score(reference, inputs, metrics, segments, confidence, confidence_n, paired, paired_n, fmt, width, output):
+    """Score translations against a reference with sacrebleu: corpus scores with sacrebleu's signatures,
+    per-segment scores, confidence intervals and paired significance tests."""
+    from eval.score_report import render_scores
+    from eval.scoring import SystemScores, corpus_scores, paired_test, segment_scores
+    from mt.files import write_text
+
+    if paired and len(inputs) < 2:
+        raise click.UsageError("--paired needs at least two -i files (the first is the baseline)")
+    if paired and confidence:
+        raise click.UsageError("--confidence and --paired exclude each other: --paired bs already gives intervals")
+    metrics = list(dict.fromkeys(metrics))
+    refs = _read_segments(reference)
+    systems = []
+    for path in inputs:
+        hyps = _read_segments(path)
+        if len(hyps) != len(refs):
+            raise InputError(f"has {len(hyps)} lines but the reference {reference} has {len(refs)}", path)
+        systems.append((path, hyps))
+    if paired:
+        results = paired_test(systems, refs, metrics, test=paired, n_samples=paired_n, width=width)
+    else:
+        n_bootstrap = confidence_n if confidence else 1
+        results = [SystemScores(path, corpus_scores(hyps, refs, metrics, n_bootstrap=n_bootstrap, width=width))
+                   for path, hyps in systems]
+    if segments:
+        for result, (_, hyps) in zip(results, systems):
+            result.segments = segment_scores(hyps, refs, metrics)
+    write_text(output, render_scores(results, reference, fmt, paired=paired))
+
+
+def _article_pairs(src: str, ref: str, mt: str | None) -> list:
+    """One pair for two files; for directories, every file of `src` with the same name in `ref` (and `mt`)."""
+    import os
+
+    from eval.qa import ArticlePair
+    from mt.files import read_lines, read_text
+
+    if not os.path.isdir(src):
+        if os.path.isdir(ref):
+            raise InputError("is a directory but --src is a file; give two files or two directories", ref)
+        return [ArticlePair(src, read_text(src), read_text(ref), read_lines(mt) if mt else None, mt or "")]
+    for folder, option in ((ref, "--ref"), (mt, "--mt")):
+        if folder is not None and not os.path.isdir(folder):
+            raise InputError(f"--src is a directory, so {option} must be one too", folder)
+    names = sorted(n for n in os.listdir(src) if not n.startswith(".") and os.path.isfile(os.path.join(src, n)))
+    if not names:
+        raise InputError("no files in directory", src)
+    pairs = []
+    for name in names:
+        paths = {"ref": os.path.join(ref, name), "mt": os.path.join(mt, name) if mt else None}
+        for path in paths.values():
+            if path is not None and not os.path.isfile(path):
+                raise InputError(f"no counterpart for {os.path.join(src, name)}", path)
+        pairs.append(ArticlePair(
+            name, read_text(os.path.join(src, name)), read_text(paths["ref"]),
+            read_lines(paths["mt"]) if mt else None, paths["mt"] or "",
+        ))
+    return pairs
+
+
+@click.command()
+@click.option("--src", required=True, help="Korean article, or a directory of articles.")
+@click.option("--ref", required=True, help="Published English article (or directory, same file names).")
+@click.option("--mt", default=None,
+              help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
+                   "[default: translate with --model]")
+@click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
+@click.option("--embed", default="none",
+              help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
+                   "no better on the QA benchmark).")
+@click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
+@click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
+@click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
+def qa(src, ref, mt, model, embed, max_merge, output, html_path):
+    """Check a published English translation against its Korean source, sentence by sentence.
+
+    Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
+    additions, number mismatches, untranslated Hangul, low similarity and MT loops. Bylines,
+    credits and footers are reported as boilerplate, never as omissions.
+    """
+    from eval.qa import report_json, run_qa
+    from mt.files import write_text
+
+    if mt and model:
+        raise click.UsageError("give --mt or --model, not both")
+    pairs = _article_pairs(src, ref, mt)
+    translate = None
+    if mt is None:
+        from mt.translate import translate_sentences
+
+        model = model or DEFAULT_MODEL
+
+        def translate(sentences):
+            return translate_sentences(sentences, model)
+
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge)
+    if html_path:
+        from eval.html_report import render_html
+
+        write_text(html_path, render_html(report))
+    write_text(output, report_json(report))
+    counts = ", ".join(f"{flag} {count}" for flag, count in report.flag_counts.items() if count) or "no flags"
+    click.echo(f"{len(report.documents)} document(s): {counts}", err=True)

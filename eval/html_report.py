@@ -1,0 +1,158 @@
+"""The QA report as one self-contained HTML file: no scripts, no fonts, no links outside the file.
+
+Editors open it from e-mail or a shared drive, often offline, so styles and the score plot (inline
+SVG) live inside the page. Every piece of article text is data and goes through `html.escape`,
+attributes included; nothing from the input ever becomes markup.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from eval.checks import FLAGS
+from eval.qa import DocumentReport, QAReport
+
+FLAG_HELP = {
+    "omission": "Korean content with no English",
+    "addition": "English content with no Korean",
+    "number_mismatch": "a figure differs between Korean and English",
+    "number_missing": "a figure in digits on one side only",
+    "untranslated": "Hangul left in the English or the MT",
+    "low_similarity": "MT and English far apart compared with the rest of the document",
+    "repetition": "the MT loops",
+}
+
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}
+tr.flagged td{background:#fff4e5}tr.flag-omission td,tr.flag-addition td{background:#fde8e8}
+tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;background:#f7f7f7}
+.badge{display:inline-block;border-radius:3px;padding:0 4px;margin:1px;font-size:12px;color:#fff;background:#b35c00}
+.badge.omission,.badge.addition{background:#c0392b}.badge.number_mismatch{background:#a04000}
+.badge.boilerplate{background:#888}.notes{font-size:12px;color:#555}
+.summary{width:auto}svg{max-width:100%;height:auto;border:1px solid #eee}
+"""
+
+
+def render_html(report: QAReport) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>dari QA report</title>",
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>dari QA report</h1>",
+        _summary(report),
+    ]
+    for number, document in enumerate(report.documents):
+        parts.append(_document(document, number))
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _summary(report: QAReport) -> str:
+    rows = "".join(
+        f"<tr><th>{escape(flag)}</th><td class=num>{report.flag_counts.get(flag, 0)}</td><td>{escape(FLAG_HELP[flag])}</td></tr>"
+        for flag in FLAGS
+    )
+    scores = "".join(
+        f"<tr><th>{escape(s.name)}</th><td class=num>{s.score:.2f}</td><td><code>{escape(s.signature)}</code></td></tr>"
+        for s in report.scores
+    )
+    boilerplate = sum(d.boilerplate_beads for d in report.documents)
+    contents = "".join(
+        f'<li><a href="#doc{number}">{escape(d.name)}</a>: '
+        f"{sum(d.flag_counts.values())} flag(s)</li>"
+        for number, d in enumerate(report.documents)
+    )
+    return (
+        f"<p>{len(report.documents)} document(s); {boilerplate} boilerplate bead(s) (bylines, credits, footers) "
+        "reported apart, never as omissions. Scores compare the MT with the published English.</p>"
+        f'<table class="summary"><tr><th>flag</th><th>beads</th><th>meaning</th></tr>{rows}</table>'
+        f'<h3>MT vs published English</h3><table class="summary">{scores}</table>'
+        f"<h3>Documents</h3><ul>{contents}</ul>"
+    )
+
+
+def _document(document: DocumentReport, number: int) -> str:
+    counts = ", ".join(f"{escape(flag)}: {count}" for flag, count in document.flag_counts.items() if count) or "no flags"
+    scores = "; ".join(f"{escape(s.name)} {s.score:.2f}" for s in document.scores)
+    threshold = (
+        f"low-similarity threshold chrF {document.low_similarity_threshold:.1f}"
+        if document.low_similarity_threshold is not None else "too few beads for a low-similarity threshold"
+    )
+    header = (
+        f'<h2 id="doc{number}">{escape(document.name)}</h2>'
+        f"<p>{document.ko_sentences} Korean / {document.en_sentences} English sentences; MT: {escape(document.mt_source)}; "
+        f"{scores}; {threshold}.<br>Flags: {counts}.</p>"
+    )
+    return header + score_plot(document, number) + _table(document, number)
+
+
+def _table(document: DocumentReport, number: int) -> str:
+    rows = [
+        "<table><tr><th>#</th><th>shape</th><th>Korean</th><th>MT</th><th>published English</th>"
+        "<th>chrF</th><th>BLEU</th><th>flags</th></tr>"
+    ]
+    for bead in document.beads:
+        classes = [f"flag-{flag}" for flag in bead.flags]
+        if bead.flags:
+            classes.append("flagged")
+        if bead.boilerplate:
+            classes.append("boilerplate")
+        badges = "".join(f'<span class="badge {escape(flag)}">{escape(flag)}</span>' for flag in bead.flags)
+        if bead.boilerplate:
+            badges += f'<span class="badge boilerplate">{escape(bead.boilerplate)}</span>'
+        notes = "".join(f'<div class="notes">{escape(note)}</div>' for note in bead.notes)
+        rows.append(
+            f'<tr id="doc{number}-bead{bead.index}" class="{" ".join(classes)}">'
+            f"<td class=num>{bead.index + 1}</td><td>{escape(bead.kind)}</td>"
+            f'<td lang="ko">{escape(bead.ko)}</td><td>{escape(bead.mt)}</td><td>{escape(bead.en)}</td>'
+            f"<td class=num>{_score(bead.chrf)}</td><td class=num>{_score(bead.bleu)}</td><td>{badges}{notes}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def score_plot(document: DocumentReport, number: int, width: int = 900, height: int = 180) -> str:
+    """chrF of every bead as a bar (red when flagged, grey marks for one-sided beads), linked to its row."""
+    beads = document.beads
+    if not beads:
+        return ""
+    left, bottom, top = 34, 20, 10
+    step = min((width - left - 10) / len(beads), 40.0)
+    width = int(left + 10 + step * len(beads))  # short documents get a narrow plot, not thin bars far apart
+    plot_h = height - bottom - top
+
+    def y(score: float) -> float:
+        return top + plot_h * (1 - score / 100)
+
+    items = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="chrF per bead">',
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 10}" y2="{y(0):.1f}" stroke="#999"/>',
+    ]
+    for tick in (0, 50, 100):
+        items.append(f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>')
+    if document.low_similarity_threshold is not None:
+        t = y(max(0.0, min(100.0, document.low_similarity_threshold)))
+        items.append(f'<line x1="{left}" y1="{t:.1f}" x2="{width - 10}" y2="{t:.1f}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+    for bead in beads:
+        x = left + bead.index * step
+        bar_w = max(step * 0.8, 1.0)
+        label = escape(f"#{bead.index + 1} {bead.kind} chrF {_score(bead.chrf) or '–'} {' '.join(bead.flags)}")
+        if bead.chrf is None:
+            colour = "#bbb" if bead.boilerplate else "#c0392b"
+            shape = f'<rect x="{x:.1f}" y="{y(0) + 3:.1f}" width="{bar_w:.1f}" height="6" fill="{colour}"/>'
+        else:
+            colour = "#c0392b" if bead.flags else "#4a7fb5"
+            shape = f'<rect x="{x:.1f}" y="{y(bead.chrf):.1f}" width="{bar_w:.1f}" height="{y(0) - y(bead.chrf):.1f}" fill="{colour}"/>'
+        items.append(f'<a href="#doc{number}-bead{bead.index}"><title>{label}</title>{shape}</a>')
+    items.append("</svg>")
+    return "".join(items)
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"

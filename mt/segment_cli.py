@@ -1,0 +1,43 @@
+"""`dari segment`: one sentence per line, paragraphs separated by an empty line.
+
+With --mark-boilerplate each line becomes `KIND<TAB>sentence` (KIND is "text" for ordinary
+sentences), so boilerplate stays in the output, visibly marked, and `cut -f2-` recovers the text.
+"""
+
+from __future__ import annotations
+
+import click
+
+from mt.boilerplate import paragraph_kinds
+from mt.files import STDIN, atomic_output, read_text
+from mt.segment import LANGS, paragraph_spans, sentence_spans
+
+
+def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:
+    """Output lines for `text`: sentences, "" between paragraphs, optionally KIND-prefixed."""
+    lines: list[str] = []
+    for ps, pe in paragraph_spans(text):
+        paragraph = text[ps:pe]
+        sentences = [paragraph[s:e] for s, e in sentence_spans(paragraph, lang)]
+        if lines:
+            lines.append("")
+        if mark_boilerplate:
+            kinds = paragraph_kinds(sentences, lang)
+            lines.extend(f"{kind or 'text'}\t{sentence}" for kind, sentence in zip(kinds, sentences))
+        else:
+            lines.extend(sentences)
+    return lines
+
+
+@click.command()
+@click.argument("file", default=STDIN, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--lang", type=click.Choice(LANGS), default="ko", help="Language of the text.")
+@click.option("--mark-boilerplate", is_flag=True, default=False,
+              help="Prefix each sentence with its kind (text, dateline, byline, caption, copyright, related, email) and a tab.")
+@click.option("-o", "--output", default=STDIN, type=click.Path(allow_dash=True), help="Output file; - is stdout.")
+def segment(file: str, lang: str, mark_boilerplate: bool, output: str) -> None:
+    """Split FILE (default: stdin) into sentences, one per line; paragraphs are kept as empty lines."""
+    text = read_text(file)
+    lines = segment_lines(text, lang, mark_boilerplate)
+    with atomic_output(output) as handle:
+        handle.write("\n".join(lines) + "\n")

@@ -1,0 +1,107 @@
+"""Alignment benchmark: strict/lax P/R/F1 on the FLORES news benchmark and Text+Berg dev, and DP speed.
+
+Prints one JSON object. Run from the repo root:  python scripts/bench_align.py [--data DIR] [--split devtest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads: one thread, like `dari align`
+
+from aligners import align  # noqa: E402
+from aligners.beads import parse_bead  # noqa: E402
+from aligners.gale_church import gale_church  # noqa: E402
+from aligners.synthetic import news_benchmark  # noqa: E402
+from eval.alignment_metrics import score_alignments  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIGS = {  # name -> (use MT, embedding)
+    "mt": (True, "none"),
+    "embed": (False, "e5"),
+    "length+lexical": (False, "none"),
+    "combined": (True, "e5"),
+    "gale-church": (False, None),
+}
+
+
+def run_config(docs, name, src_lang, tgt_lang):
+    use_mt, embed = CONFIGS[name]
+    predictions = []
+    start = time.perf_counter()
+    for doc in docs:
+        if embed is None:
+            predictions.append(gale_church(doc.src, doc.tgt))
+        else:
+            predictions.append(align(doc.src, doc.tgt, mt=doc.mt if use_mt else None, embed=embed, src_lang=src_lang, tgt_lang=tgt_lang))
+    scores = score_alignments([d.gold for d in docs], predictions).as_dict()
+    scores["seconds"] = round(time.perf_counter() - start, 2)
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
+
+
+class Doc:
+    def __init__(self, src, tgt, mt, gold):
+        self.src, self.tgt, self.mt, self.gold = src, tgt, mt, gold
+
+
+def textberg(data):
+    folder = os.path.join(data, "textberg-dev")
+
+    def lines(name):
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            return handle.read().rstrip("\n").split("\n")
+
+    return [Doc(lines("dev.de"), lines("dev.fr"), lines("dev.de-fr.mt"), [parse_bead(x) for x in lines("dev.defr")])]
+
+
+def speed(docs, size=1000, repeats=5):
+    """Seconds to align `size` × `size` real sentences (FLORES documents concatenated), no MT/embeddings.
+
+    Wall time and this process's CPU time, best of `repeats`: on a shared machine the CPU time is
+    the reproducible number.
+    """
+    src = [s for d in docs for s in d.src][:size]
+    tgt = [t for d in docs for t in d.tgt][:size]
+    runs = []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        align(src, tgt, embed="none")
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return {
+        "sentences": [len(src), len(tgt)],
+        "wall_seconds": round(min(r[0] for r in runs), 3),
+        "cpu_seconds": round(min(r[1] for r in runs), 3),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")))
+    parser.add_argument("--split", default="devtest", choices=["dev", "devtest"])
+    parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated subset of " + ",".join(CONFIGS))
+    parser.add_argument("--textberg-configs", default="mt,embed,length+lexical,combined,gale-church")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if not os.path.isdir(os.path.join(args.data, "flores200-dev")):
+        sys.exit(f"benchmark data not found in {args.data}: pass --data DIR or set DARI_DATA")
+    docs = news_benchmark(args.data, args.split, args.seed)
+    names = [c for c in args.configs.split(",") if c]
+    if docs[0].mt is None:
+        names = [c for c in names if not CONFIGS[c][0]]
+    result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}}
+    for name in names:
+        result["news"][name] = run_config(docs, name, "ko", "en")
+    tb = textberg(args.data)
+    for name in [c for c in args.textberg_configs.split(",") if c]:
+        result["textberg_dev"][name] = run_config(tb, name, "de", "fr")
+    result["speed"] = speed(docs)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

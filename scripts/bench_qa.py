@@ -1,0 +1,149 @@
+"""QA benchmark: precision and recall of each flag on FLORES devtest documents with injected errors.
+
+The documents come from the alignment benchmark builder (`aligners.synthetic.news_benchmark`):
+FLORES devtest articles, the real opus-mt-ko-en output as MT, and with a fixed seed English
+sentences deleted (Korean left with no English: omission), Korean sentences deleted (English with
+no Korean: addition), adjacent sentences merged and Korean bylines/credits/footers added (must
+not be flagged). On top, numbers are changed in some English sentences (number_mismatch). The
+rest is the untouched control. See `score_flag` for the unit each flag is scored on.
+
+Prints one JSON object. Run from the repo root:
+    OMP_NUM_THREADS=1 python scripts/bench_qa.py [--data DIR] [--embed none|e5] [--english-boilerplate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+from aligners import align  # noqa: E402
+from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
+from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
+from mt.numbers import extract_numbers  # noqa: E402
+
+NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
+
+
+def data_dir(cli_value: str | None) -> str:
+    path = cli_value or os.environ.get("DARI_DATA") or os.path.join(REPO, "..", "shared", "data")
+    if not os.path.isdir(os.path.join(path, "flores200-devtest")):
+        sys.exit(f"bench_qa: FLORES devtest not found under {path!r}; pass --data DIR or set DARI_DATA")
+    return path
+
+
+def change_number(sentence: str, rng: random.Random) -> str | None:
+    """Change one digit of one number written in digits (19 → 17, 1,500 → 1,900); None when there is none."""
+    numbers = [n for n in extract_numbers(sentence, "en") if any(c.isdigit() for c in n.text)]
+    if not numbers:
+        return None
+    number = rng.choice(numbers)
+    positions = [k for k, c in enumerate(number.text) if c.isdigit()]
+    k = rng.choice(positions)
+    choices = [d for d in ("123456789" if k == positions[0] else "0123456789") if d != number.text[k]]
+    changed = number.text[:k] + rng.choice(choices) + number.text[k + 1:]
+    return sentence[: number.start] + changed + sentence[number.end:]
+
+
+def build(data: str, seed: int, english_boilerplate: bool):
+    perturbation = Perturbation() if english_boilerplate else Perturbation(boilerplate_tgt=0.0)
+    docs = news_benchmark(data, "devtest", seed=seed, perturbation=perturbation)
+    flores_korean, flores_english = (set(lines) for lines in read_split(data, "devtest")[:2])  # inserted boilerplate is not
+    rng = random.Random(f"qa-numbers:{seed}")
+    gold = []
+    for doc in docs:
+        omitted = {i for bead in doc.gold if bead.src and not bead.tgt for i in bead.src if doc.src[i] in flores_korean}
+        added = {j for bead in doc.gold if bead.tgt and not bead.src for j in bead.tgt if doc.tgt[j] in flores_english}
+        changed = set()
+        for bead in doc.gold:
+            if not (bead.src and bead.tgt):
+                continue
+            for j in bead.tgt:
+                if rng.random() < NUMBER_RATE:
+                    new = change_number(doc.tgt[j], rng)
+                    if new is not None:
+                        doc.tgt[j] = new
+                        changed.add(j)
+        gold.append({"omission": omitted, "addition": added, "number_mismatch": changed})
+    return docs, gold
+
+
+def score_flag(documents, gold, flag: str) -> dict:
+    """Precision over flagged units, recall over gold sentences.
+
+    The unit of omission is a Korean sentence and of addition an English sentence, both alone in
+    their bead. A number mismatch is flagged on a bead, which may hold several English sentences:
+    a flagged bead is right when it holds a changed sentence, and a changed sentence is found when
+    its bead is flagged.
+    """
+    side = "src" if flag == "omission" else "tgt"
+    right = flagged = found = 0
+    for document, truth in zip(documents, gold):
+        hit: set[int] = set()
+        for bead in document.beads:
+            if flag not in bead.flags:
+                continue
+            ids = set(getattr(bead, side))
+            if flag == "number_mismatch":
+                flagged += 1
+                right += bool(ids & truth[flag])
+            else:
+                flagged += len(ids)
+                right += len(ids & truth[flag])
+            hit |= ids & truth[flag]
+        found += len(hit)
+    gold_total = sum(len(truth[flag]) for truth in gold)
+    return {
+        "precision": round(right / flagged, 4) if flagged else 0.0,
+        "recall": round(found / gold_total, 4) if gold_total else 0.0,
+        "gold": gold_total,
+        "flagged": flagged,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=None, help="folder with flores200-devtest/ (default: $DARI_DATA or ../shared/data)")
+    parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--english-boilerplate", action="store_true",
+                        help="also insert English web boilerplate (newsletter, share links) that mt.boilerplate does not know")
+    args = parser.parse_args()
+    docs, gold = build(data_dir(args.data), args.seed, args.english_boilerplate)
+
+    start = time.perf_counter()
+    reports = []
+    for doc in docs:
+        beads = align(doc.src, doc.tgt, mt=doc.mt, embed=args.embed)
+        ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
+        reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en"))
+    report = build_report(reports, {"embed": args.embed})
+    seconds = time.perf_counter() - start
+
+    results = {flag: score_flag(report.documents, gold, flag) for flag in ("omission", "addition", "number_mismatch")}
+    boilerplate_as_error = sum(
+        1 for d in report.documents for b in d.beads if b.boilerplate and {"omission", "addition"} & set(b.flags)
+    )
+    print(json.dumps({
+        "documents": len(docs),
+        "ko_sentences": sum(len(d.src) for d in docs),
+        "en_sentences": sum(len(d.tgt) for d in docs),
+        "embed": args.embed,
+        "seed": args.seed,
+        "english_boilerplate": args.english_boilerplate,
+        "flags": results,
+        "other_flags_raised": {k: v for k, v in report.flag_counts.items() if k not in results},
+        "boilerplate_beads": sum(d.boilerplate_beads for d in report.documents),
+        "boilerplate_flagged_as_omission_or_addition": boilerplate_as_error,
+        "seconds": round(seconds, 1),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Sentence-boundary benchmark on FLORES documents; prints JSON.
+
+Protocol (../shared/data/README.md): join each document's lines with a space, split it again, and
+score boundary precision/recall/F1 on character offsets that ignore whitespace, pooled over all
+documents. The end of a document is not counted: every splitter gets it for free. Some FLORES
+lines hold two sentences, so even a perfect splitter stays below 1.0.
+
+    python scripts/bench_segment.py [--data DIR] [--lang ko|en] [--corpus flores|news] [--splitters dari,naive,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import time
+import warnings
+from typing import Callable, Iterable
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from mt.segment import split_sentences  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPLITS = {"dev": "dev", "devtest": "devtest"}
+FLORES_LANG = {"ko": "kor_Hang", "en": "eng_Latn"}
+# pysbd has no Korean; kiwipiepy is a Korean analyser.
+DEFAULT_SPLITTERS = {"ko": "dari,naive,kiwipiepy,sentencex,blingfire", "en": "dari,naive,sentencex,blingfire,pysbd"}
+
+
+def load_documents(data: str, split: str, lang: str) -> list[list[str]]:
+    folder = os.path.join(data, f"flores200-{split}")
+    with open(os.path.join(folder, f"{FLORES_LANG[lang]}.{split}"), encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    with open(os.path.join(folder, f"metadata_{split}.tsv"), encoding="utf-8") as handle:
+        urls = [row.split("\t")[0] for row in handle.read().split("\n")[1:] if row]
+    documents: list[list[str]] = []
+    previous = None
+    for url, line in zip(urls, lines):
+        if url != previous:
+            documents.append([])
+            previous = url
+        documents[-1].append(line)
+    return documents
+
+
+def load_news_documents(data: str, lang: str, size: int = 10) -> list[list[str]]:
+    """korean-english-news-v1 test has no document ids: consecutive lines in blocks of `size`."""
+    path = os.path.join(data, "korean-english-news-v1", f"korean-english-park.test.{lang}")
+    with open(path, encoding="utf-8") as handle:
+        lines = [line for line in handle.read().split("\n") if line.strip()]
+    return [lines[i:i + size] for i in range(0, len(lines), size)]
+
+
+def boundaries(pieces: Iterable[str]) -> set[int]:
+    """Non-whitespace character counts at the end of each piece but the last."""
+    marks = set()
+    count = 0
+    for piece in pieces:
+        count += len(re.sub(r"\s", "", piece))
+        marks.add(count)
+    marks.discard(count)
+    return marks
+
+
+def naive(text: str) -> list[str]:
+    return re.split(r"(?<=[.?!])\s+", text)
+
+
+def kiwi_splitter() -> Callable[[str], list[str]]:
+    from kiwipiepy import Kiwi
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 0 = one thread since kiwipiepy 0.21
+        kiwi = Kiwi(num_workers=0)
+    return lambda text: [s.text for s in kiwi.split_into_sents(text)]
+
+
+def sentencex_splitter(lang: str) -> Callable[[str], list[str]]:
+    import sentencex
+
+    return lambda text: list(sentencex.segment(lang, text))
+
+
+def blingfire_splitter() -> Callable[[str], list[str]]:
+    import blingfire
+
+    return lambda text: blingfire.text_to_sentences(text).split("\n")
+
+
+def pysbd_splitter(lang: str) -> Callable[[str], list[str]]:
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language=lang, clean=False)
+    return segmenter.segment
+
+
+def make_splitter(name: str, lang: str) -> Callable[[str], list[str]]:
+    if name == "dari":
+        return lambda text: split_sentences(text, lang)
+    if name == "naive":
+        return naive
+    if name == "kiwipiepy":
+        return kiwi_splitter()
+    if name == "sentencex":
+        return sentencex_splitter(lang)
+    if name == "blingfire":
+        return blingfire_splitter()
+    if name == "pysbd":
+        return pysbd_splitter(lang)
+    raise SystemExit(f"unknown splitter {name!r}")
+
+
+def score(split: Callable[[str], list[str]], documents: list[list[str]]) -> dict:
+    tp = fp = fn = 0
+    texts = [" ".join(lines) for lines in documents]
+    started = time.perf_counter()
+    outputs = [split(text) for text in texts]
+    seconds = time.perf_counter() - started
+    for lines, pieces in zip(documents, outputs):
+        gold = boundaries(lines)
+        predicted = boundaries(pieces)
+        tp += len(gold & predicted)
+        fp += len(predicted - gold)
+        fn += len(gold - predicted)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "seconds": round(seconds, 4), "documents": len(documents), "gold_boundaries": tp + fn}
+
+
+def false_positive_sample(split: Callable[[str], list[str]], documents: list[list[str]], count: int) -> list[str]:
+    """Predicted boundaries inside a gold line, with context, marked ‖: many are real sentence ends."""
+    found = []
+    for lines in documents:
+        text = " ".join(lines)
+        offsets = [i for i, char in enumerate(text) if not char.isspace()]
+        for mark in sorted(boundaries(split(text)) - boundaries(lines)):
+            cut = offsets[mark - 1] + 1
+            found.append(f"{text[max(0, cut - 50):cut]} ‖ {text[cut:cut + 30].strip()}")
+    return random.Random(1).sample(found, min(count, len(found)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")),
+                        help="shared data folder (env DARI_DATA)")
+    parser.add_argument("--lang", choices=sorted(FLORES_LANG), default="ko")
+    parser.add_argument("--corpus", choices=["flores", "news"], default="flores",
+                        help="flores: FLORES-200 documents; news: korean-english-news-v1 test, 10-line blocks")
+    parser.add_argument("--splits", default="dev,devtest", help="FLORES splits")
+    parser.add_argument("--false-positives", type=int, default=0, metavar="N",
+                        help="also print N random (seed 1) boundaries a splitter adds inside a gold line, to audit")
+    parser.add_argument("--splitters", help="comma-separated; default: every one that handles --lang "
+                        f"(ko: {DEFAULT_SPLITTERS['ko']}; en: {DEFAULT_SPLITTERS['en']})")
+    parser.add_argument("--repeat", type=int, default=3, help="time the best of this many runs")
+    args = parser.parse_args()
+    needed = "flores200-dev" if args.corpus == "flores" else "korean-english-news-v1"
+    if not os.path.isdir(os.path.join(args.data, needed)):
+        raise SystemExit(f"benchmark data {needed!r} not found under {args.data!r}: pass --data or set DARI_DATA")
+    documents = []
+    if args.corpus == "news":
+        documents = load_news_documents(args.data, args.lang)
+    else:
+        for split in args.splits.split(","):
+            documents.extend(load_documents(args.data, SPLITS[split], args.lang))
+    results = {}
+    for name in (args.splitters or DEFAULT_SPLITTERS[args.lang]).split(","):
+        try:
+            split = make_splitter(name, args.lang)
+        except ImportError as err:
+            results[name] = {"skipped": f"not installed ({err.name})"}
+            continue
+        split(" ".join(documents[0]))  # warm up lazy loading outside the timing
+        runs = [score(split, documents) for _ in range(args.repeat)]
+        results[name] = min(runs, key=lambda r: r["seconds"])
+        if args.false_positives:
+            results[name]["false_positive_sample"] = false_positive_sample(split, documents, args.false_positives)
+    print(json.dumps({"lang": args.lang, "corpus": args.corpus, "splits": args.splits if args.corpus == "flores" else None,
+                      "results": results}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

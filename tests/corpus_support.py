@@ -1,0 +1,23 @@
+"""A stand-in aligner for corpus-build tests, so they run without the embedding model.
+
+It pairs sentences by position (extra sentences become 1-0 / 0-1 beads) with a fixed confidence; the
+tests assert on what the build does with beads (filters, dedup, provenance, resume), not on it.
+Module-level so worker processes and a killed subprocess can import it by name.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from aligners.beads import Bead
+
+
+def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3):
+    delay = float(os.environ.get("DARI_TEST_ALIGN_DELAY", "0"))
+    if delay:
+        time.sleep(delay)
+    beads = [Bead([i], [i], 0.9) for i in range(min(len(src), len(tgt)))]
+    beads += [Bead([i], [], 0.0) for i in range(len(tgt), len(src))]
+    beads += [Bead([], [i], 0.0) for i in range(len(src), len(tgt))]
+    return beads

@@ -1,0 +1,67 @@
+import pytest
+
+from mt.boilerplate import boilerplate_kind, paragraph_kinds
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("(서울=연합뉴스) 홍길동 기자 =", "dateline"),
+        ("(워싱턴=연합뉴스)", "dateline"),
+        ("홍길동 기자 gildong@yna.co.kr", "byline"),
+        ("김철수 특파원", "byline"),
+        ("[아시아경제 홍길동 기자]", "byline"),
+        ("사진=연합뉴스", "caption"),
+        ("[사진] 서울 시내 모습", "caption"),
+        ("[이미지출처=연합뉴스]", "caption"),
+        ("/연합뉴스", "caption"),
+        ("AP 연합뉴스", "caption"),
+        ("ⓒ 아시아경제 & asiae.co.kr 무단전재 배포금지", "copyright"),
+        ("<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "copyright"),
+        ("☞ 관련기사 바로가기", "related"),
+        ("문의: help@example.com", "email"),
+        ("정부는 3.5% 성장을 전망했다.", None),
+        ("연합뉴스는 22일 보도했다.", None),
+        ("기자회견에서 그는 사진을 공개했다.", None),
+        ("저작권자들은 이번 판결에 반발했다.", None),
+    ],
+)
+def test_korean_kinds(text, kind):
+    assert boilerplate_kind(text, "ko") == kind
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Photo by AP Yonhap News Agency", "caption"),
+        ("Yonhap News Agency", "caption"),
+        ("(Reuters)", "caption"),
+        ("© The Asia Business Daily(www.asiae.co.kr).", "copyright"),
+        ("All rights reserved.", "copyright"),
+        ("By John Smith", "byline"),
+        ("SEOUL, March 3 (Yonhap) --", "dateline"),
+        ("Related: North Korea fires missile", "related"),
+        ("Contact kim@example.com", "email"),
+        ("He showed a photo by the river.", None),
+        ("Copyright holders welcomed the ruling.", None),
+        ("The AP reported it on Tuesday.", None),
+        ("By noon the crowd had grown to thousands of people in the square.", None),
+    ],
+)
+def test_english_kinds(text, kind):
+    assert boilerplate_kind(text, "en") == kind
+
+
+def test_a_caption_credit_makes_its_short_paragraph_a_caption():
+    sentences = ["A photo taken in March showing soldiers in the Kursk region.", "Photo by AP Yonhap News Agency"]
+    assert paragraph_kinds(sentences, "en") == ["caption", "caption"]
+
+
+def test_a_long_paragraph_is_not_turned_into_a_caption():
+    sentences = ["One.", "Two.", "Three.", "Four.", "Yonhap News Agency"]
+    assert paragraph_kinds(sentences, "en") == [None, None, None, None, "caption"]
+
+
+def test_long_text_mentioning_a_photo_is_not_a_caption():
+    text = "사진=연합뉴스 " + "정부는 오늘 새로운 경제 정책을 발표했으며 이에 대해 여러 전문가들이 다양한 의견을 내놓았다. " * 3
+    assert boilerplate_kind(text, "ko") is None
