@@ -6,7 +6,7 @@ import pytest
 from mt.backends.base import GenerationOptions
 from mt.errors import InputError
 from mt.models import resolve_model
-from tiny_models import fixture_lines
+from tiny_models import build_tiny_nllb, fixture_lines
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -141,3 +141,20 @@ def test_partial_conversions_left_by_killed_runs_are_removed_once_abandoned(reso
     convert(resolved.path, target, "float32")
     assert sorted(os.listdir(parent)) == sorted([os.path.basename(target), os.path.basename(young)])
     assert os.path.getsize(os.path.join(target, "model.bin")) > 0
+
+
+@pytest.mark.slow
+def test_nllb_gets_language_codes_and_matches_transformers(tmp_path):
+    from mt.backends.hf import HFBackend
+
+    resolved = resolve_model(str(build_tiny_nllb(tmp_path / "nllb")))
+    ct2 = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=str(tmp_path / "cache"))
+    assert ct2.tokenizer.convert_ids_to_tokens(ct2.tokenizer("서울 날씨")["input_ids"])[0] == "kor_Hang"
+    assert ct2.target_prefix == ["eng_Latn"]
+    options = GenerationOptions(beams=1, max_length=8)
+    sentences = ["서울 날씨는 맑다.", "비가 온다."]
+    source = [ct2.tokenizer.convert_ids_to_tokens(ids) for ids in ct2.tokenizer(sentences)["input_ids"]]
+    raw = ct2.translator.translate_batch(source, target_prefix=[ct2.target_prefix] * 2, beam_size=1, max_decoding_length=8)
+    assert all(result.hypotheses[0][0] == "eng_Latn" for result in raw)
+    # The random model may end right after the language code; the texts must agree either way.
+    assert ct2.translate_batch(sentences, options) == HFBackend(resolved, "cpu").translate_batch(sentences, options)

@@ -131,7 +131,7 @@ class CT2Backend:
         cache_dir: str | None = None,
     ):
         ctranslate2 = _ctranslate2()
-        from mt.backends.hf import quiet_transformers
+        from mt.backends.hf import language_arguments, quiet_transformers
 
         quiet_transformers()
         self.model_id = resolved.model_id
@@ -142,6 +142,10 @@ class CT2Backend:
         target = converted_dir(resolved.model_id, resolved.revision, self.quantization, cache_dir)
         self.model_path = convert(resolved.path, target, self.quantization)
         self.tokenizer = _load_tokenizer(resolved.path)
+        # Multilingual models (NLLB, M2M100): Korean source code set on the tokenizer, and the
+        # English code that transformers forces as the first output token becomes a target prefix.
+        target_code = language_arguments(self.tokenizer).get("forced_bos_token_id")
+        self.target_prefix = None if target_code is None else [self.tokenizer.convert_ids_to_tokens(target_code)]
         self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = _model_limits(resolved.path, self.tokenizer)
         self.translator = ctranslate2.Translator(
             self.model_path,
@@ -174,6 +178,7 @@ class CT2Backend:
         max_decoding_length = max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
         results = self.translator.translate_batch(
             source,
+            target_prefix=[self.target_prefix] * len(source) if self.target_prefix else None,
             max_batch_size=self._sub_batch(options.beams),
             beam_size=options.beams,
             max_decoding_length=max_decoding_length,
