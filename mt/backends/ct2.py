@@ -162,9 +162,10 @@ class CT2Backend:
         """Sentences CTranslate2 decodes at once; 0 = the whole batch.
 
         On a CPU, peak memory grows with sentences × beams (every step scores each hypothesis
-        against the whole vocabulary) while throughput does not: on opus-mt-ko-en with 2 threads,
-        48 sentences at beam 4 took the same time in sub-batches of 8, 16 or 32 sentences, with
-        peak RSS 294, 374 and 536 MiB. GPUs do gain from large batches, so they get the whole batch.
+        against the whole vocabulary) much faster than throughput does: on opus-mt-ko-en with 2
+        threads, 48 sentences at beam 4 in sub-batches of 8, 16 or 32 peaked at 294, 374 and
+        536 MiB, in about the same time in one A/B and up to 1.6x slower at 8 in another (a loaded
+        machine; docs/benchmarks). GPUs gain from large batches, so they get the whole batch.
         """
         return 0 if self.device == "cuda" else max(1, CPU_DECODING_ROWS // beams)
 
