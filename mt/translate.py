@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from mt.backends.base import Backend, GenerationOptions
+from mt.batching import token_batches
 from mt.cache import TranslationCache
 from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
@@ -96,28 +97,32 @@ class Translator:
         options: GenerationOptions = GenerationOptions(),
         cache: TranslationCache | None = None,
         batch_size: int = 32,
+        batch_tokens: int = 4096,
         progress: Callable[[int], Callable[[int], None]] | None = None,
     ):
         self.resolved = resolve_model(model, revision)
         self.options = options
         self.cache = cache
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self.progress = progress  # called with the number of sentences the model must translate; returns an `advance(n)`
         self.stats = Stats()
-        self._device = device
         self._backend_factory = backend_factory or load_backend(backend)
         self._backend: Backend | None = None
         self.backend_name = getattr(self._backend_factory, "backend_name", "hf")
+        # Resolved before any cache lookup: float16 on a GPU and int8/float32 on a CPU translate differently.
+        pick_device = getattr(self._backend_factory, "pick_device", None)
+        self.device = pick_device(device) if pick_device else device
 
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            self._backend = self._backend_factory(self.resolved, self._device)
+            self._backend = self._backend_factory(self.resolved, self.device)
         return self._backend
 
     def _cache_context(self) -> str:
         r = self.resolved
-        return f"{self.backend_name}\0{r.model_id}\0{r.revision}\0{self.options.key()}"
+        return f"{self.backend_name}\0{self.device}\0{r.model_id}\0{r.revision}\0{self.options.key()}"
 
     def translate_sentences(self, sentences: list[str]) -> list[Translation]:
         """One Translation per input sentence, in order; duplicates are translated once."""
@@ -155,10 +160,11 @@ class Translator:
         lengths = dict(zip(sentences, backend.count_tokens(sentences)))
         # Pieces must fit the encoder, and their translations must fit --max-length.
         limit = max(8, min(backend.max_input_tokens, self.options.max_length * 2 // 3))
-        ordered = sorted(sentences, key=lambda s: (-lengths[s], s))
         context = self._cache_context() if self.cache is not None else ""
-        for start in range(0, len(ordered), self.batch_size):
-            batch = ordered[start : start + self.batch_size]
+        # A sentence over the limit is translated as pieces of at most `limit` tokens.
+        budgets = [min(lengths[s], limit) for s in sentences]
+        for indices in token_batches(budgets, self.batch_tokens, self.batch_size):
+            batch = [sentences[i] for i in indices]
             pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
             units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
             translated = dict(zip(units, self._translate_units(units)))
@@ -228,7 +234,21 @@ def load_backend(name: str = "auto") -> Callable:
         return HFBackend(resolved, device)
 
     load.backend_name = name
+    load.pick_device = _device_picker(name)
     return load
+
+
+def _device_picker(name: str) -> Callable[[str], str]:
+    """Each runtime is asked about GPUs itself: CTranslate2 can see one that a CPU build of torch cannot."""
+
+    def pick(device: str) -> str:
+        if name == "ct2":
+            from mt.backends.ct2 import pick_device
+        else:
+            from mt.backends.hf import pick_device
+        return pick_device(device)
+
+    return pick
 
 
 def translate_sentences(sentences: list[str], model: str = DEFAULT_MODEL, **options) -> list[Translation]:

@@ -58,13 +58,14 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", help="text: the article rebuilt in English; jsonl: one record per source sentence.")
 @click.option("--beams", type=click.IntRange(1, 64), default=_DEFAULTS.beams, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
-@click.option("--batch-size", type=click.IntRange(1, 4096), default=32, help="Sentences per model call.")
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=32, help="Most sentences per model call.")
+@click.option("--batch-tokens", type=click.IntRange(16, 1 << 20), default=4096, help="Most padded source tokens per model call (longest sentence × sentences).")
 @click.option("--backend", type=click.Choice(["auto", "hf", "ct2"]), default="auto", help="ct2: CTranslate2 (the model is converted once into the cache: int8 on CPU, float16 on CUDA); hf: transformers; auto: ct2 when the ctranslate2 package is installed, else hf.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="auto: CUDA (float16) when available, else CPU.")
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
-def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, backend, device, cache_path, no_cache, quiet):
+def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, batch_tokens, backend, device, cache_path, no_cache, quiet):
     """Translate Korean news articles into English.
 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
@@ -99,6 +100,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         options=GenerationOptions(beams=beams, max_length=max_length),
         cache=cache,
         batch_size=batch_size,
+        batch_tokens=batch_tokens,
         progress=progress_bar if show_progress else None,
     )
     try:

@@ -120,3 +120,30 @@ def test_documents_keep_whitespace_and_number_sentences_across_paragraphs(model_
         (2, 3, "셋째 문장."),
     ]
     assert doc.text == "EN(제목 한 줄)\n\nEN(첫 문장이다.)  EN(둘째 문장이다.)\nEN(셋째 문장.)\n"
+
+
+def test_token_budget_bounds_padded_batch_size(model_dir):
+    backend = ScriptedBackend(max_input_tokens=100)
+    sentences = [" ".join(["가"] * (n - 1) + [f"나{i}"]) for i, n in enumerate((9, 9, 9, 2, 2, 2, 2, 2))]
+    make(model_dir, backend, batch_size=32, batch_tokens=20).translate_sentences(sentences)
+    padded = [max(len(s.split()) + 1 for s in call) * len(call) for call in backend.calls]
+    assert all(size <= 20 for size in padded)
+    assert [len(call) for call in backend.calls] == [2, 2, 4]
+
+
+def test_translations_from_another_device_are_not_reused(model_dir, tmp_path):
+    cache = TranslationCache(str(tmp_path / "cache.sqlite3"))
+
+    def factory_on(device_name, backend):
+        def factory(resolved, device):
+            return backend
+
+        factory.backend_name = "scripted"
+        factory.pick_device = lambda requested: device_name
+        return factory
+
+    Translator(model_dir, backend_factory=factory_on("cpu", ScriptedBackend()), cache=cache).translate_sentences(["가 나."])
+    on_gpu = ScriptedBackend()
+    translator = Translator(model_dir, backend_factory=factory_on("cuda", on_gpu), cache=cache)
+    translator.translate_sentences(["가 나."])
+    assert on_gpu.calls == [["가 나."]] and translator.device == "cuda"

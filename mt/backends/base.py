@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from mt.errors import InputError
+
 
 @dataclass(frozen=True)
 class GenerationOptions:
@@ -34,3 +36,12 @@ class Backend(Protocol):
 
     def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
         """Translate one batch; output i is the translation of input i."""
+
+
+def choose_device(requested: str, has_cuda: bool, runtime: str) -> str:
+    """Resolve `auto` and refuse `cuda` where the runtime that will run the model sees no GPU."""
+    if requested == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if requested == "cuda" and not has_cuda:
+        raise InputError(f"--device cuda was requested but {runtime} sees no CUDA GPU")
+    return requested

@@ -20,7 +20,7 @@ import time
 
 import platformdirs
 
-from mt.backends.base import GenerationOptions
+from mt.backends.base import GenerationOptions, choose_device
 from mt.errors import InputError
 from mt.models import ResolvedModel
 
@@ -43,12 +43,7 @@ def ct2_available() -> bool:
 
 def pick_device(device: str) -> str:
     """`auto` asks CTranslate2 itself, so the GPU path does not need a CUDA build of torch."""
-    cuda = _ctranslate2().get_cuda_device_count() > 0
-    if device == "auto":
-        return "cuda" if cuda else "cpu"
-    if device == "cuda" and not cuda:
-        raise InputError("--device cuda was requested but CTranslate2 sees no CUDA GPU")
-    return device
+    return choose_device(device, _ctranslate2().get_cuda_device_count() > 0, "CTranslate2")
 
 
 def default_quantization(device: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from mt.backends.base import GenerationOptions
+from mt.backends.base import GenerationOptions, choose_device
 from mt.errors import InputError
 from mt.models import ResolvedModel
 
@@ -12,11 +12,7 @@ from mt.models import ResolvedModel
 def pick_device(device: str) -> str:
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise InputError("--device cuda was requested but no CUDA GPU is available")
-    return device
+    return choose_device(device, torch.cuda.is_available(), "torch")
 
 
 def quiet_transformers() -> None:
