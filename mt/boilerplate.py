@@ -4,14 +4,16 @@ Boilerplate is marked, never deleted: the translator still sees it, the aligner 
 byline with an English one (or leave it unpaired without penalising real sentences), QA can skip
 it, and the corpus builder can drop it visibly, with a count, rather than silently.
 
-Kinds: "dateline", "byline", "caption", "copyright", "related", "email".
+Kinds: "dateline", "byline", "caption", "copyright", "related", "email", "web".
+Korean and English get the full rules; other languages (e.g. when aligning a German–French pair)
+get the language-neutral ones: copyright notices, e-mail addresses and web furniture.
 """
 
 from __future__ import annotations
 
 import re
 
-KINDS = ("dateline", "byline", "caption", "copyright", "related", "email")
+KINDS = ("dateline", "byline", "caption", "copyright", "related", "email", "web")
 
 # A story's opening "(서울=연합뉴스) 홍길동 기자 =" / "SEOUL, March 3 (Yonhap) --". The segmenter
 # cuts it off the first sentence (see `leading_dateline`) so that it can be marked on its own.
@@ -22,6 +24,13 @@ DATELINES = {
                      r"\s*(?:--|—|–)"),
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Links and web-page furniture that each edition adds or drops on its own.
+_WEB = re.compile(
+    r"https?://|www\.|^\s*advertisement\s*$|\bsubscribe\b|\bshare on\b|\bclick here\b"
+    r"|\bfollow (?:us|[A-Z][\w-]+(?: [A-Z][\w-]+)*) on\b",
+    re.IGNORECASE,
+)
+_NEUTRAL_COPYRIGHT = re.compile(r"[©ⓒ]|[Aa]ll [Rr]ights [Rr]eserved")
 _SHORT = 120  # bylines, credits and footers are short; a long sentence mentioning a photo is text
 
 _KO_CREDIT = r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|게티이미지(?:코리아)?|신화|조선중앙통신|아시아경제(?:\s*DB)?|[가-힣]{2,4}\s*기자)"
@@ -50,18 +59,19 @@ _EN_RULES: list[tuple[str, re.Pattern]] = [
 
 def boilerplate_kind(text: str, lang: str) -> str | None:
     """The boilerplate kind of one line or sentence, or None for ordinary text."""
-    if lang not in ("ko", "en"):
-        raise ValueError(f"unsupported language {lang!r}: expected 'ko' or 'en'")
     stripped = text.strip()
     if not stripped or len(stripped) > _SHORT:
         return None
-    for kind, pattern in _KO_RULES if lang == "ko" else _EN_RULES:
+    rules = {"ko": _KO_RULES, "en": _EN_RULES}.get(lang, [("copyright", _NEUTRAL_COPYRIGHT)])
+    for kind, pattern in rules:
         if pattern.search(stripped):
             return kind
-    if DATELINES[lang].fullmatch(stripped):
+    if lang in DATELINES and DATELINES[lang].fullmatch(stripped):
         return "dateline"
     if _EMAIL.search(stripped):
         return "email"
+    if _WEB.search(stripped):
+        return "web"
     return None
 
 

@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--english-boilerplate", action="store_true",
-                        help="also insert English web boilerplate (newsletter, share links) that mt.boilerplate does not know")
+                        help="also insert English web boilerplate (newsletter, share links)")
     args = parser.parse_args()
     docs, gold = build(data_dir(args.data), args.seed, args.english_boilerplate)
 

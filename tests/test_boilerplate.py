@@ -65,3 +65,17 @@ def test_a_long_paragraph_is_not_turned_into_a_caption():
 def test_long_text_mentioning_a_photo_is_not_a_caption():
     text = "사진=연합뉴스 " + "정부는 오늘 새로운 경제 정책을 발표했으며 이에 대해 여러 전문가들이 다양한 의견을 내놓았다. " * 3
     assert boilerplate_kind(text, "ko") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Subscribe to our newsletter", "ADVERTISEMENT", "Share on Facebook", "Follow Yonhap on X", "https://www.example.com/news/1"],
+)
+def test_web_furniture_is_marked(line):
+    assert boilerplate_kind(line, "en") == "web"
+
+
+def test_other_languages_get_the_language_neutral_rules():
+    assert boilerplate_kind("© Schweizer Alpen-Club 1957", "de") == "copyright"
+    assert boilerplate_kind("redaktion@example.ch", "fr") == "email"
+    assert boilerplate_kind("Der Aufstieg begann um vier Uhr morgens.", "de") is None
