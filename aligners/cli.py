@@ -11,6 +11,7 @@ import os
 
 import click
 
+from aligners.beads import Bead
 from mt.errors import InputError
 from mt.files import atomic_output, read_lines, read_text
 
@@ -23,6 +24,10 @@ def _sentences(path: str, segment: bool, lang: str) -> list[str]:
     from mt.segment import split_sentences
 
     return split_sentences(read_text(path), lang)
+
+
+def _nonblank(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if line.strip()]
 
 
 def _cell(text: str) -> str:
@@ -89,7 +94,10 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
 def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
-    """Sentence-align SRC (Korean, one sentence a line) with TGT (its English version)."""
+    """Sentence-align SRC (Korean, one sentence a line) with TGT (its English version).
+
+    Blank lines are paragraph breaks: they are never aligned, and bead ids are line numbers.
+    """
     if batch:
         if src or tgt or mt_path or output != "-":
             raise click.UsageError("--batch takes its files from the list: give no SRC, TGT, --mt or -o")
@@ -106,7 +114,19 @@ def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_e
     from aligners.aligner import align as align_sentences
 
     for (src_lines, tgt_lines, mt_lines), out in loaded:
-        beads = align_sentences(src_lines, tgt_lines, mt=mt_lines, embed=embed, max_merge=max_merge, src_lang=src_lang, tgt_lang=tgt_lang)
+        # Blank lines are paragraph breaks (as `dari segment` writes them): never aligned, while
+        # bead ids stay line numbers of the files.
+        src_ids, tgt_ids = _nonblank(src_lines), _nonblank(tgt_lines)
+        beads = align_sentences(
+            [src_lines[i] for i in src_ids],
+            [tgt_lines[j] for j in tgt_ids],
+            mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
+            embed=embed,
+            max_merge=max_merge,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+        )
+        beads = [Bead([src_ids[i] for i in b.src], [tgt_ids[j] for j in b.tgt], b.score) for b in beads]
         if no_empty:
             kept = [b for b in beads if b.src and b.tgt]
             if len(kept) < len(beads):

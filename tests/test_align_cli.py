@@ -128,3 +128,30 @@ def test_unavailable_embedding_model_gives_an_install_hint(files, monkeypatch):
     result = run("align", files["ko"], files["en"], "--embed", "sentence-transformers/LaBSE")
     assert result.exit_code == 2
     assert "pip install sentence-transformers" in result.output and "Traceback" not in result.output
+
+
+def test_blank_lines_are_paragraph_breaks_and_ids_stay_line_numbers(tmp_path):
+    def read(ext):
+        with open(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), encoding="utf-8") as handle:
+            return handle.read().rstrip("\n").split("\n")
+
+    def with_breaks(lines, after):
+        out = []
+        for k, line in enumerate(lines):
+            out.append(line)
+            if k in after:
+                out.append("")
+        path = tmp_path / f"{len(after)}-{len(out)}-{lines[0][:3]}.txt"
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+        return str(path), out
+
+    ko, ko_lines = with_breaks(read("ko"), after={2, 6})
+    en, en_lines = with_breaks(read("en"), after={2})
+    mt, _ = with_breaks(read("mt"), after={2, 6})
+    result = run("align", ko, en, "--mt", mt, "--embed", "none", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert all(r["src"] and r["tgt"] for r in records), "a blank line became a one-sided bead"
+    used_src = sorted(i for r in records for i in r["src"])
+    assert used_src == [i for i, line in enumerate(ko_lines) if line]
+    assert all(r["src_text"] == " ".join(ko_lines[i] for i in r["src"]) for r in records)
