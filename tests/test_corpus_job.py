@@ -223,8 +223,8 @@ def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path):
 def test_bad_article_midway_keeps_finished_work_but_writes_no_corpus(tmp_path):
     source = article_dir(tmp_path)
     (source / "zz_broken.ko.txt").write_text("기사.\n", encoding="utf-8")
-    (source / "zz_broken.en.txt").write_text("  \n", encoding="utf-8")
-    with pytest.raises(InputError, match="zz_broken.en.txt: empty input"):
+    (source / "zz_broken.en.txt").write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError, match="zz_broken.en.txt: binary file"):
         run(source, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [WORK_DIR]
     (source / "zz_broken.en.txt").write_text("An article.\n", encoding="utf-8")
@@ -269,3 +269,12 @@ def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(t
     assert all(p["ko_ids"] == p["en_ids"] for p in pairs)  # the fixture articles are parallel sentence by sentence
     assert sum(len(p["ko_ids"]) for p in pairs) >= FIXTURE_SENTENCES - 2
     assert "pairs accepted" in result.output
+
+
+def test_an_article_with_an_empty_side_reports_its_sentences_as_unaligned(tmp_path):
+    source = article_dir(tmp_path, [("zz_untranslated", ["번역되지 않은 기사의 첫 문장이다.", "둘째 문장이다."], [])])
+    (source / "zz_untranslated.en.txt").write_text("\n", encoding="utf-8")
+    stats = run(source, tmp_path / "out")
+    assert [(r["doc"], r["ko_ids"], r["reason"]) for r in rejects(tmp_path / "out")] == [
+        ("zz_untranslated", [0], "unaligned"), ("zz_untranslated", [1], "unaligned")]
+    assert stats["documents"] == 5
