@@ -30,7 +30,7 @@ from mt.files import atomic_output
 from mt.segment import split_sentences
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
-from corpora.filters import REASONS, FilterSettings, apply_filters, reject_unaligned_neighbours
+from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
 from corpora.records import PairRecord
 from corpora.writers import FORMATS, open_corpus, open_rejects
 
@@ -127,13 +127,14 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     ko = split_sentences(doc.ko, "ko")
     en = split_sentences(doc.en, "en")
     mt = _mt_sentences(doc, len(ko))
-    kinds = {"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")}
+    layout = Layout(kinds={"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")},
+                    paragraphs={"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
         pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
-        pairs.append(apply_filters(pair, settings.filters, kinds))
-    reject_unaligned_neighbours(pairs, {"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
+        pairs.append(apply_filters(pair, settings.filters, layout))
+    reject_unaligned_neighbours(pairs, layout)
     return DocumentResult(doc.id, ko, en, mt is not None, pairs)
 
 
