@@ -1,22 +1,24 @@
 """Bead costs from four signals: MT overlap, sentence embeddings, length and lexical anchors.
 
 Each similarity signal is turned into a cost that is ~1 for an unrelated sentence pair of this
-document and ~0 for a perfect match (Vecalign's normalisation by random pairs), so signals with
-very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in 0–0.6) can be averaged.
+document and ~0 for a typical translation (in the spirit of Vecalign's normalisation by random
+pairs), so signals with very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in
+0–0.6) and MT of any quality can be averaged.
 Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 _WORD = re.compile(r"\w+")
 _DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one sparse product
-_NORM_SAMPLES = 2000
 _MIN_PAIRS_FOR_LEVEL = 64
+_CALIBRATION_ROWS = 200
+_MIN_SPREAD = 0.02
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,11 @@ class Weights:
 
     embed: float = 1.0
     mt: float = 1.0
-    length: float = 0.15
+    length: float = 0.05
     anchors: float = 0.3
-    skip: float = 0.45
-    merge: float = 0.1  # per sentence beyond 1-1, so merges must earn their place
+    skip: float = 1.0
+    merge: float = 0.5  # per sentence beyond 1-1, so merges must earn their place
+    floor: float = 0.25  # the lowest per-sentence semantic distance a bead can score
     part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
     length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
     # Similarity of unrelated pairs (used for documents too small to measure it) and how much
@@ -96,8 +99,11 @@ class Side:
     spans: dict[int, np.ndarray] | None = None
     grams: object | None = None  # scipy CSR, 0/1
     anchors: object | None = None  # scipy CSR, 0/1
+    skip_scale: np.ndarray | None = None  # per sentence factor on the cost of leaving it unaligned
 
     def __post_init__(self):
+        if self.skip_scale is None:
+            self.skip_scale = np.ones(len(self.lengths))
         self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
         self.cum_vectors = None
         if self.vectors is not None:
@@ -144,12 +150,14 @@ class Side:
         if self.vectors is not None:
             padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
             vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
+        skip_scale = np.concatenate([self.skip_scale, self.skip_scale[-1:] if pad else []]).reshape(-1, 2).mean(axis=1)
         return Side(
             lengths,
             vectors,
             None,
             None if self.grams is None else _pool_rows(self.grams),
             None if self.anchors is None else _pool_rows(self.anchors),
+            skip_scale,
         )
 
 
@@ -164,29 +172,39 @@ class PairScorer:
         self.src, self.tgt, self.w = src, tgt, weights
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
-        self._overlaps: dict[str, np.ndarray] = {}
-        rng = np.random.default_rng(0)
-        total = self.n * self.m
-        if total and total <= _NORM_SAMPLES:
-            grid = np.indices((self.n, self.m)).reshape(2, -1)
-            self._sample = (grid[0], grid[1])
-        else:
-            self._sample = (rng.integers(0, max(self.n, 1), _NORM_SAMPLES), rng.integers(0, max(self.m, 1), _NORM_SAMPLES))
+        self._overlaps: dict[tuple, np.ndarray] = {}
         self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
         self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
         self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
-        # Calibration: distance = (unrelated level + spread - similarity) / spread, so an unrelated
-        # pair costs ~1 and a typical translation ~0. The unrelated level is the median over
-        # sampled pairs when the document has enough of them to outvote its true pairs.
-        self._levels = {}
-        one = np.ones_like(self._sample[0])
-        enough = total >= _MIN_PAIRS_FOR_LEVEL
+        self._calibration = {}
         if self.use_embed:
-            sims = 1.0 - self._embed_distance(self._sample[0] + one, self._sample[1] + one, 1, 1) if enough else None
-            self._levels["embed"] = float(np.median(sims)) if enough else weights.embed_unrelated
+            self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
         if self.use_mt:
-            sims = self._dice("grams", self._sample[0] + one, self._sample[1] + one, 1, 1)[0] if enough else None
-            self._levels["mt"] = float(np.median(sims)) if enough else weights.mt_unrelated
+            self._calibration["mt"] = self._calibrate(self._mt_similarities, weights.mt_unrelated, weights.mt_spread)
+
+    def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
+        """(level of unrelated pairs, how much higher a typical translation scores) for this document.
+
+        Distance = (level + spread - similarity) / spread: ~1 for an unrelated pair, ~0 for a
+        typical translation, whatever the raw range of the signal, the MT quality or the domain.
+        Measured on up to _CALIBRATION_ROWS source sentences against all targets: the median pair
+        is unrelated, the median best match is a translation. Documents too small for the
+        medians to outvote the true pairs use the defaults measured on FLORES.
+        """
+        if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
+            return unrelated, spread
+        rows = np.random.default_rng(0).permutation(self.n)[:_CALIBRATION_ROWS]
+        sims = similarities(np.sort(rows))
+        level = float(np.median(sims))
+        return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
+
+    def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
+        return self.src.vectors[rows] @ self.tgt.vectors.T
+
+    def _mt_similarities(self, rows: np.ndarray) -> np.ndarray:
+        shared = (self.src.grams[rows] @ self.tgt.grams.T).toarray()
+        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[None, :]
+        return 2.0 * shared / np.maximum(counts, 1.0)
 
     def pooled(self) -> "PairScorer":
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
@@ -215,8 +233,10 @@ class PairScorer:
 
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
-        if a == 0 or b == 0:
-            return np.full(len(rows), self.w.skip * (a + b))
+        if b == 0:
+            return self.w.skip * self.src.skip_scale[rows - 1]
+        if a == 0:
+            return self.w.skip * self.tgt.skip_scale[cols - 1]
         per_sentence = self._semantic(rows, cols, a, b)
         if per_sentence is not None and a + b > 2:
             # Every part of a merge must match the other side too; otherwise a strong pair would
@@ -224,7 +244,8 @@ class PairScorer:
             parts = [self._semantic(rows - a + p + 1, cols, 1, b) for p in range(a) if a > 1]
             parts += [self._semantic(rows, cols - b + q + 1, a, 1) for q in range(b) if b > 1]
             per_sentence = np.maximum(per_sentence, np.max(parts, axis=0) - self.w.part_slack)
-        per_sentence = 0.0 if per_sentence is None else per_sentence
+        # Better than typical earns little: otherwise a very good pair pays for absorbing neighbours.
+        per_sentence = 0.0 if per_sentence is None else np.maximum(per_sentence, -self.w.floor)
         src_len = span_sum(self.src.cum_lengths, rows - a, a)
         tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
         log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
@@ -238,12 +259,12 @@ class PairScorer:
         """Weighted mean of the calibrated MT and embedding distances, None without either signal."""
         parts, weights = [], []
         if self.use_embed:
-            similarity = 1.0 - self._embed_distance(rows, cols, a, b)
-            parts.append((self._levels["embed"] + self.w.embed_spread - similarity) / self.w.embed_spread)
+            level, spread = self._calibration["embed"]
+            parts.append((level + spread - (1.0 - self._embed_distance(rows, cols, a, b))) / spread)
             weights.append(self.w.embed)
         if self.use_mt:
-            dice, _ = self._dice("grams", rows, cols, a, b)
-            parts.append((self._levels["mt"] + self.w.mt_spread - dice) / self.w.mt_spread)
+            level, spread = self._calibration["mt"]
+            parts.append((level + spread - self._dice("grams", rows, cols, a, b)[0]) / spread)
             weights.append(self.w.mt)
         return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
 

@@ -77,7 +77,7 @@ def main():
     parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")))
     parser.add_argument("--split", default="devtest", choices=["dev", "devtest"])
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated subset of " + ",".join(CONFIGS))
-    parser.add_argument("--textberg-configs", default="mt,length+lexical,gale-church")
+    parser.add_argument("--textberg-configs", default="mt,embed,length+lexical,combined,gale-church")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if not os.path.isdir(os.path.join(args.data, "flores200-dev")):

@@ -110,3 +110,14 @@ def test_align_never_imports_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_segment_splits_raw_articles(tmp_path):
+    ko, en = tmp_path / "raw.ko", tmp_path / "raw.en"
+    ko.write_text("NASA는 2019년에 1만5000명을 고용했다. 그 뒤 3명이 떠났다.\n\n김민준 기자 minjun@asiae.co.kr\n", encoding="utf-8")
+    en.write_text("In 2019 NASA hired 15,000 people. Then 3 left.\n", encoding="utf-8")
+    result = run("align", str(ko), str(en), "--segment", "--embed", "none", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert sum(len(r["src"]) for r in records) == 3 and sum(len(r["tgt"]) for r in records) == 2
+    assert records[-1]["src_text"].startswith("김민준 기자") and records[-1]["tgt"] == []
