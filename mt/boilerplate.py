@@ -13,10 +13,11 @@ import re
 
 KINDS = ("dateline", "byline", "caption", "copyright", "related", "email")
 
-# A wire story's opening "(서울=연합뉴스) 홍길동 기자 =" / "SEOUL, March 3 (Yonhap) --". The segmenter
+# A story's opening "(서울=연합뉴스) 홍길동 기자 =" / "SEOUL, March 3 (Yonhap) --". The segmenter
 # cuts it off the first sentence (see `leading_dateline`) so that it can be marked on its own.
 DATELINES = {
-    "ko": re.compile(r"\s*[(\[【][^()\[\]【】=\n]{1,20}=[^()\[\]【】\n]{1,20}[)\]】](?:\s*[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?"),
+    "ko": re.compile(r"\s*(?:[(\[【][^()\[\]【】=\n]{1,20}=[^()\[\]【】\n]{1,20}[)\]】](?:\s*[가-힣]{2,4}\s*(?:기자|특파원)\s*=)?"
+                     r"|\[[^\[\]=\n]{1,20}\s(?:기자|특파원)\])"),  # or "[아시아경제 홍길동 기자]"
     "en": re.compile(r"\s*[A-Z][A-Z .'-]{1,30}(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?: \([^()\n]{2,30}\))?| \([^()\n]{2,30}\))"
                      r"\s*(?:--|—|–)"),
 }
@@ -28,7 +29,8 @@ _KO_CREDIT = r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|게티이�
 _KO_RULES: list[tuple[str, re.Pattern]] = [
     ("copyright", re.compile(r"[©ⓒ]|\([cC]\)|무단\s*전재|재배포\s*금지|[Aa]ll [Rr]ights [Rr]eserved|Copyright\s*(?:\d{4}|by)")),
     ("related", re.compile(r"^\s*(?:☞|▶\s*관련\s*기사|[\[<【]\s*관련\s*기사|관련\s*기사\s*[:：]|함께\s*보면)")),
-    ("byline", re.compile(r"^\s*(?:[가-힣]{2,4}\s*(?:선임|수석|객원)?\s*(?:기자|특파원|통신원)(?:\s*=|\s+[\w.+-]+@\S+)?\s*$|\[[^\]]{1,20}\s*기자\])")),
+    ("byline", re.compile(r"^\s*(?:[가-힣]{2,4}\s*(?:선임|수석|객원)?\s*(?:기자|특파원|통신원)(?:\s*=|\s+[\w.+-]+@\S+)?"
+                          r"|\[[^\[\]=]{1,20}\s(?:기자|특파원)\])\s*$")),
     ("caption", re.compile(
         r"(?:^|[\s/(\[【<])(?:사진|이미지\s*출처|그래픽|영상|자료)\s*(?:=|제공|:)|[\[<【]\s*(?:사진|그래픽|포토|이미지)\s*[\]>】]"
         rf"|^\s*/?\s*(?:사진\s*)?{_KO_CREDIT}(?:(?:\s*[/,·]\s*|\s+){_KO_CREDIT})*\s*$"

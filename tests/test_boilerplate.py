@@ -10,6 +10,7 @@ from mt.boilerplate import boilerplate_kind, paragraph_kinds
         ("(워싱턴=연합뉴스)", "dateline"),
         ("홍길동 기자 gildong@yna.co.kr", "byline"),
         ("김철수 특파원", "byline"),
+        ("[아시아경제 홍길동 기자]", "byline"),
         ("사진=연합뉴스", "caption"),
         ("[사진] 서울 시내 모습", "caption"),
         ("[이미지출처=연합뉴스]", "caption"),

@@ -49,6 +49,8 @@ def test_spans_cover_every_character_and_survive_rebuilding():
         ("회의가 열렸습니다 그 뒤 결론이 났다.", ["회의가 열렸습니다", "그 뒤 결론이 났다."]),
         # a dateline and byline stand alone so they can be marked
         ("(서울=연합뉴스) 홍길동 기자 = 정부는 발표했다.", ["(서울=연합뉴스) 홍길동 기자 =", "정부는 발표했다."]),
+        ("[아시아경제 홍길동 기자] 정부는 발표했다.", ["[아시아경제 홍길동 기자]", "정부는 발표했다."]),
+        ("(서울=연합뉴스) 이번 기자회견에서 발표했다.", ["(서울=연합뉴스)", "이번 기자회견에서 발표했다."]),
     ],
 )
 def test_korean(text, expected):
