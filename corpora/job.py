@@ -79,56 +79,58 @@ def _fit(pieces: list[str], n: int) -> list[str]:
     return pieces + [""] * (n - len(pieces))
 
 
-def _paragraphs(text: str, lang: str) -> list[list[str]]:
-    return [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+def _paragraphs(text: str, sentences: list[str], lang: str) -> Optional[list[list[str]]]:
+    """`sentences` grouped by paragraph (non-blank line), or None if splitting line by line does not
+    reproduce them."""
+    paragraphs = [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+    return paragraphs if [s for p in paragraphs for s in p] == sentences else None
 
 
-def _paragraph_ids(text: str, sentences: list[str], lang: str) -> list[int]:
-    """Paragraph number of each sentence; all one paragraph if the paragraphs do not reproduce the
-    sentences (the stricter reading for the neighbour check)."""
-    paragraphs = _paragraphs(text, lang)
-    if sum(map(len, paragraphs)) != len(sentences):
+def _paragraph_ids(sentences: list[str], paragraphs: Optional[list[list[str]]]) -> list[int]:
+    """Paragraph number of each sentence; without paragraphs all count as one (which disables the
+    cross-paragraph check and makes the unaligned-neighbour check stricter)."""
+    if paragraphs is None:
         return [0] * len(sentences)
     return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
 
 
-def _boilerplate_kinds(text: str, sentences: list[str], lang: str) -> list[Optional[str]]:
-    """Kinds per sentence, judged paragraph by paragraph where the paragraphs reproduce the sentences
-    (a caption's description is only recognisable next to its credit)."""
+def _boilerplate_kinds(sentences: list[str], paragraphs: Optional[list[list[str]]], lang: str) -> list[Optional[str]]:
+    """Kinds per sentence, judged paragraph by paragraph where possible (a caption's description is
+    only recognisable next to its credit)."""
     from mt.boilerplate import boilerplate_kind, paragraph_kinds
 
-    paragraphs = _paragraphs(text, lang)
-    if sum(map(len, paragraphs)) == len(sentences):
-        return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
-    return [boilerplate_kind(sentence, lang) for sentence in sentences]
+    if paragraphs is None:
+        return [boilerplate_kind(sentence, lang) for sentence in sentences]
+    return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
 
 
-def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
+def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: Optional[list[list[str]]]) -> Optional[list[str]]:
     """The MT as one translation per Korean sentence, or None when it cannot be matched up.
 
-    MT sentences are matched document-wide when the counts agree, else paragraph by paragraph (a
-    translated article keeps the paragraphs), fitting each paragraph's count to the Korean one.
+    MT sentences are matched document-wide when the counts agree, then one MT line per Korean
+    sentence, else paragraph by paragraph (a translated article keeps the paragraphs), fitting each
+    paragraph's count to the Korean one.
     """
-    if doc.mt is None:
+    if mt_text is None:
         return None
-    ko_paragraphs = _paragraphs(doc.ko, "ko")
-    mt_paragraphs = _paragraphs(doc.mt, "en")
+    mt_paragraphs = [split_sentences(line, "en") for line in mt_text.split("\n") if line.strip()]
     whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
-    if len(whole) == n_ko:
+    if len(whole) == len(ko):
         return whole
-    if len(mt_paragraphs) == n_ko:
+    if len(mt_paragraphs) == len(ko):
         return [" ".join(paragraph) for paragraph in mt_paragraphs]
-    if len(mt_paragraphs) == len(ko_paragraphs) and sum(map(len, ko_paragraphs)) == n_ko:
-        return [t for ko, mt in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt, len(ko))]
+    if ko_paragraphs is not None and len(mt_paragraphs) == len(ko_paragraphs):
+        return [t for ko_p, mt_p in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt_p, len(ko_p))]
     return None
 
 
 def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
     ko = split_sentences(doc.ko, "ko")
     en = split_sentences(doc.en, "en")
-    mt = _mt_sentences(doc, len(ko))
-    layout = Layout(kinds={"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")},
-                    paragraphs={"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
+    ko_paragraphs, en_paragraphs = _paragraphs(doc.ko, ko, "ko"), _paragraphs(doc.en, en, "en")
+    mt = _mt_sentences(doc.mt, ko, ko_paragraphs)
+    layout = Layout(kinds={"ko": _boilerplate_kinds(ko, ko_paragraphs, "ko"), "en": _boilerplate_kinds(en, en_paragraphs, "en")},
+                    paragraphs={"ko": _paragraph_ids(ko, ko_paragraphs), "en": _paragraph_ids(en, en_paragraphs)})
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
         pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),

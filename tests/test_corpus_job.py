@@ -250,14 +250,17 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
 
 
 def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
-    from corpora.documents import Document
-    from corpora.job import _mt_sentences
+    from corpora.job import _mt_sentences, _paragraphs
+    from mt.segment import split_sentences
 
-    ko = "첫 문장. 둘째 문장.\n셋째 문장."
-    assert _mt_sentences(Document("d", ko, "x", "First. Second.\nThird."), 3) == ["First.", "Second.", "Third."]
-    assert _mt_sentences(Document("d", ko, "x", "First and second.\nThird."), 3) == ["First and second.", "", "Third."]
-    assert _mt_sentences(Document("d", ko, "x", "One. Two. Three.\nFour."), 3) == ["One.", "Two. Three.", "Four."]
-    assert _mt_sentences(Document("d", ko, "x", "a\nb\nc\nd"), 3) is None
+    ko_text = "첫 문장. 둘째 문장.\n셋째 문장."
+    ko = split_sentences(ko_text, "ko")
+    paragraphs = _paragraphs(ko_text, ko, "ko")
+    assert paragraphs == [["첫 문장.", "둘째 문장."], ["셋째 문장."]]
+    assert _mt_sentences("First. Second.\nThird.", ko, paragraphs) == ["First.", "Second.", "Third."]
+    assert _mt_sentences("First and second.\nThird.", ko, paragraphs) == ["First and second.", "", "Third."]
+    assert _mt_sentences("One. Two. Three.\nFour.", ko, paragraphs) == ["One.", "Two. Three.", "Four."]
+    assert _mt_sentences("a\nb\nc\nd", ko, paragraphs) is None
 
 
 def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(tmp_path):
