@@ -17,7 +17,9 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import dataclasses
+import glob
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -57,8 +59,27 @@ class BuildSettings:
     def work_key(self, aligner: Aligner) -> str:
         """What a shard depends on besides the document: everything except the output format."""
         return json.dumps({"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge,
-                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "version": __version__},
+                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "code": _code_fingerprint(aligner)},
                           sort_keys=True)
+
+
+# Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
+# filter must not leave old documents judged by the old rules.
+_SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "corpora.filters", "corpora.job")
+
+
+def _code_fingerprint(aligner: Aligner) -> str:
+    files = [importlib.util.find_spec(name).origin for name in _SHARD_CODE]
+    aligner_module = importlib.util.find_spec(aligner.__module__.split(".")[0])
+    for folder in aligner_module.submodule_search_locations or [os.path.dirname(aligner_module.origin)]:
+        files += sorted(glob.glob(os.path.join(folder, "*.py")))
+    if aligner is default_aligner:
+        files += sorted(glob.glob(os.path.join(os.path.dirname(importlib.util.find_spec("aligners").origin), "*.py")))
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
 
 
 @dataclass

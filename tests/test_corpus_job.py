@@ -281,3 +281,12 @@ def test_an_article_with_an_empty_side_reports_its_sentences_as_unaligned(tmp_pa
     assert [(r["doc"], r["ko_ids"], r["reason"]) for r in rejects(tmp_path / "out")] == [
         ("zz_untranslated", [0], "unaligned"), ("zz_untranslated", [1], "unaligned")]
     assert stats["documents"] == 5
+
+
+def test_changed_filter_code_redoes_old_documents(tmp_path, monkeypatch):
+    from corpora import job
+
+    source = article_dir(tmp_path)
+    run(source, tmp_path / "out")
+    monkeypatch.setattr(job, "_code_fingerprint", lambda aligner: "upgraded")
+    assert run(source, tmp_path / "out")["documents_processed"] == 4
