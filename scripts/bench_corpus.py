@@ -11,9 +11,12 @@ each of its sentences is mapped back to the gold line it came from.
   benchmark bead, because the segmenter split a merged line again, is correct. `incomplete` pairs
   cut a unit, `wrong` pairs join different units or include boilerplate.
 - yield: two-sided (content) gold beads whose rows all come out in correct accepted pairs.
-- pairs/s: accepted pairs per second of the whole build (segmenting, aligning, filtering, writing);
-  the rerun with every document already done shows the cost of resuming.
+- pairs/s: accepted pairs (and candidate beads, documents) per second of the whole build
+  (segmenting, aligning, filtering, writing); the rerun with every document already done shows
+  the cost of resuming.
 - leakage: the build rerun with the split's own FLORES files as `--exclude` must accept nothing.
+- scale: `--repeat K` writes every article K times (K-1 copies must all end up as duplicates) and
+  reports the peak memory of the process.
 
 Prints one JSON object. Example:
     OMP_NUM_THREADS=1 python scripts/bench_corpus.py --split devtest --embed e5
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -47,6 +51,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--min-score", type=float, default=FilterSettings().min_score)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents (0: all)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="write every document this many times under new ids (a scale test: copies are duplicates)")
     return parser.parse_args()
 
 
@@ -116,7 +122,7 @@ def sentence_atoms(doc, rows: dict[str, list[str]]) -> dict[str, list[frozenset]
     return atoms
 
 
-def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -> dict:
+def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str, origin: dict[str, str]) -> dict:
     """Judge accepted pairs by the gold units (see `sentence_atoms`) their two sides hold.
 
     A pair is correct when both sides hold the same units and every sentence of those units, so
@@ -128,6 +134,7 @@ def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -
     with open(corpus_path, encoding="utf-8") as handle:
         for line in handle:
             pair = json.loads(line)
+            pair["doc"] = origin.get(pair["doc"], pair["doc"])  # --repeat copies share their original's gold
             atoms = truth[pair["doc"]]
             held = {side: [atoms[side][i] for i in pair[f"{side}_ids"]] for side in ("ko", "en")}
             units = frozenset().union(*held["ko"])
@@ -175,9 +182,12 @@ def main() -> None:
     settings = BuildSettings(format="jsonl", filters=FilterSettings(min_score=args.min_score), embed=args.embed)
     with tempfile.TemporaryDirectory() as tmp:
         manifest = os.path.join(tmp, "articles.jsonl")
+        origin: dict[str, str] = {}
         with open(manifest, "w", encoding="utf-8") as handle:
-            for doc in docs:
-                record = {"id": doc.doc_id, "ko": "\n".join(doc.src), "en": "\n".join(doc.tgt)}
+            for copy, doc in ((c, d) for c in range(args.repeat) for d in docs):
+                doc_id = doc.doc_id if copy == 0 else f"{doc.doc_id} (copy {copy})"
+                origin[doc_id] = doc.doc_id
+                record = {"id": doc_id, "ko": "\n".join(doc.src), "en": "\n".join(doc.tgt)}
                 if doc.mt is not None and not args.no_mt:
                     record["mt"] = "\n".join(doc.mt)
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -189,7 +199,7 @@ def main() -> None:
         rerun = build(manifest, out, settings, jobs=args.jobs)
         rerun_seconds = time.perf_counter() - start
         assert rerun["documents_processed"] == 0
-        result = evaluate(docs, rows_of, os.path.join(out, "corpus.jsonl"))
+        result = evaluate(docs, rows_of, os.path.join(out, "corpus.jsonl"), origin)
         # The same articles with their own FLORES split as --exclude: nothing may leak through.
         split_dir = os.path.join(args.data, f"flores200-{args.split}")
         test_sets = [os.path.join(split_dir, f"{lang}.{args.split}") for lang in ("kor_Hang", "eng_Latn")]
@@ -205,10 +215,14 @@ def main() -> None:
         "rejected_by_reason": {k: v for k, v in stats["rejected_by_reason"].items() if v},
         "seconds": round(seconds, 2),
         "pairs_per_second": round(result["accepted_pairs"] / seconds, 1),
+        "candidate_pairs_per_second": round(stats["candidates"] / seconds, 1),
+        "documents_per_second": round(stats["documents"] / seconds, 2),
         "rerun_seconds_all_reused": round(rerun_seconds, 2),
         "accepted_with_own_test_set_excluded": leak["accepted"],
         "test_overlap_rejects": leak["rejected_by_reason"]["test_overlap"],
         "jobs": args.jobs,
+        "repeat": args.repeat,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     })
     print(json.dumps(result, indent=2))
 
