@@ -290,3 +290,10 @@ def test_changed_filter_code_redoes_old_documents(tmp_path, monkeypatch):
     run(source, tmp_path / "out")
     monkeypatch.setattr(job, "_code_fingerprint", lambda aligner: "upgraded")
     assert run(source, tmp_path / "out")["documents_processed"] == 4
+
+
+def test_cli_stats_on_a_missing_or_unbuilt_path_is_a_one_line_error(tmp_path):
+    missing = CliRunner().invoke(main, ["corpus", "stats", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "nowhere: no such file or directory" in missing.output
+    unbuilt = CliRunner().invoke(main, ["corpus", "stats", str(tmp_path)])
+    assert unbuilt.exit_code == 2 and "has no stats.json" in unbuilt.output
