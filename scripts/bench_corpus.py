@@ -15,6 +15,8 @@ each of its sentences is mapped back to the gold line it came from.
   (segmenting, aligning, filtering, writing); the rerun with every document already done shows
   the cost of resuming.
 - leakage: the build rerun with the split's own FLORES files as `--exclude` must accept nothing.
+- numbers: how many true FLORES row pairs the numbers check rejects, next to the same rule on bare
+  digit strings (no Korean units, no number words).
 - scale: `--repeat K` writes every article K times (K-1 copies must all end up as duplicates) and
   reports the peak memory of the process.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -166,6 +169,20 @@ def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str, o
     }
 
 
+def numbers_on_gold_rows(ko: list[str], en: list[str]) -> dict:
+    """How many true translations (FLORES rows) the numbers check rejects, against the same
+    two-sided rule on bare digit strings, which is what breaks on 120만 vs 1.2 million."""
+    from corpora.filters import FilterSettings, check_numbers
+    from corpora.records import PairRecord
+
+    def digits(text: str) -> set[str]:
+        return set(re.findall(r"\d+(?:\.\d+)?", text.replace(",", ""))) - {"0"}
+
+    ours = sum(check_numbers(PairRecord("row", k, e, [0], [0], 1.0), FilterSettings()) is not None for k, e in zip(ko, en))
+    naive = sum(bool(digits(k) - digits(e) and digits(e) - digits(k)) for k, e in zip(ko, en))
+    return {"rows": len(ko), "rejected_by_numbers_check": ours, "rejected_by_digit_strings": naive}
+
+
 def main() -> None:
     args = parse_args()
     if not os.path.isdir(os.path.join(args.data, "flores200-devtest")):
@@ -220,6 +237,7 @@ def main() -> None:
         "rerun_seconds_all_reused": round(rerun_seconds, 2),
         "accepted_with_own_test_set_excluded": leak["accepted"],
         "test_overlap_rejects": leak["rejected_by_reason"]["test_overlap"],
+        "numbers_check_on_gold_rows": numbers_on_gold_rows(ko, en),
         "jobs": args.jobs,
         "repeat": args.repeat,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
