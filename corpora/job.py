@@ -15,8 +15,10 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import collections
+import contextlib
 import concurrent.futures
 import dataclasses
+import fcntl
 import glob
 import hashlib
 import importlib.util
@@ -261,10 +263,29 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
     if not os.path.isdir(parent):
         raise InputError("parent directory does not exist", out_dir)
     os.makedirs(out_dir, exist_ok=True)
+    with _exclusive(out_dir):
+        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: str) -> Iterator[None]:
+    """One build per output directory: a second one would delete the first one's temporary files.
+    The lock dies with its process, kill -9 included."""
+    os.makedirs(os.path.join(out_dir, WORK_DIR), exist_ok=True)
+    with open(os.path.join(out_dir, WORK_DIR, "lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another `dari corpus build` is writing to this directory", out_dir) from None
+        yield
+
+
+def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
+                  excluded: set[int], jobs: int, aligner: Aligner,
+                  progress: Optional[Callable[[DocumentResult], None]]) -> dict:
     _remove_stale_outputs(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
-
     gate = CorpusGate(excluded)
     counts: collections.Counter = collections.Counter()
     rejected = collections.Counter({reason: 0 for reason in REASONS})

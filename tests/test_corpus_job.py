@@ -297,3 +297,15 @@ def test_cli_stats_on_a_missing_or_unbuilt_path_is_a_one_line_error(tmp_path):
     assert missing.exit_code == 2 and "nowhere: no such file or directory" in missing.output
     unbuilt = CliRunner().invoke(main, ["corpus", "stats", str(tmp_path)])
     assert unbuilt.exit_code == 2 and "has no stats.json" in unbuilt.output
+
+
+def test_a_second_build_on_the_same_output_is_refused_while_one_runs(tmp_path):
+    import fcntl
+
+    source = article_dir(tmp_path)
+    (tmp_path / "out" / WORK_DIR).mkdir(parents=True)
+    with open(tmp_path / "out" / WORK_DIR / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(InputError, match="another `dari corpus build` is writing"):
+            run(source, tmp_path / "out")
+    assert run(source, tmp_path / "out")["documents_processed"] == 4
