@@ -79,27 +79,36 @@ def align(
     """
     scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
     path = align_path(scorer, bead_types(max_merge), radius)
-    return [_bead(scorer, shape, i, j, radius) for shape, i, j in path]
+    scores = bead_scores(scorer, path, radius)
+    return [Bead(list(range(i - a, i)), list(range(j - b, j)), round(float(score), 4)) for ((a, b), i, j), score in zip(path, scores)]
 
 
-def _bead(scorer: PairScorer, shape: tuple[int, int], i: int, j: int, radius: int) -> Bead:
-    """Confidence: 0.5 where the bead costs as much as skipping its sentences, 1 when it costs nothing.
+def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:
+    """Confidence: 0.5 where a bead costs as much as skipping its sentences, 1 when it costs nothing.
 
     A one-sided bead is judged by its best alternative: the cheapest 1-1 pairing of the sentence
-    with a neighbour within `radius`.
+    with a neighbour within `radius`. Costs are computed per bead shape in one vectorised call.
     """
-    a, b = shape
     skip = scorer.w.skip
-    if a and b:
-        cost = float(scorer.bead_costs(np.array([i]), np.array([j]), a, b)[0]) / (a + b)
-        score = 1.0 - cost / (2.0 * skip)
-    else:
-        if a:
-            cols = np.arange(max(j - radius, 1), min(j + radius, scorer.m) + 1)
-            rows = np.full(len(cols), i)
+    scores = np.zeros(len(path))
+    by_shape: dict[tuple[int, int], list[int]] = {}
+    for k, (shape, _, _) in enumerate(path):
+        by_shape.setdefault(shape, []).append(k)
+    offsets = np.arange(-radius, radius + 1)
+    for (a, b), ks in by_shape.items():
+        ends = np.array([path[k][1:] for k in ks])
+        if a and b:
+            cost = scorer.bead_costs(ends[:, 0], ends[:, 1], a, b) / (a + b)
+            scores[ks] = 1.0 - cost / (2.0 * skip)
+            continue
+        if a:  # source sentence i-1 against targets j-1+offset
+            rows = np.repeat(ends[:, 0], len(offsets))
+            cols = (ends[:, 1][:, None] + offsets).ravel()
         else:
-            rows = np.arange(max(i - radius, 1), min(i + radius, scorer.n) + 1)
-            cols = np.full(len(rows), j)
-        best = float(scorer.bead_costs(rows, cols, 1, 1).min()) / 2.0 if len(rows) else np.inf
-        score = best / (2.0 * skip)
-    return Bead(list(range(i - a, i)), list(range(j - b, j)), round(float(np.clip(score, 0.0, 1.0)), 4))
+            rows = (ends[:, 0][:, None] + offsets).ravel()
+            cols = np.repeat(ends[:, 1], len(offsets))
+        valid = (rows >= 1) & (rows <= scorer.n) & (cols >= 1) & (cols <= scorer.m)
+        costs = np.full(len(rows), np.inf)
+        costs[valid] = scorer.bead_costs(rows[valid], cols[valid], 1, 1)
+        scores[ks] = costs.reshape(len(ks), len(offsets)).min(axis=1) / 2.0 / (2.0 * skip)
+    return np.clip(scores, 0.0, 1.0)

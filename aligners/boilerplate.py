@@ -11,7 +11,7 @@ import re
 
 _PATTERNS = re.compile(
     r"""
-    [\w.+-]+@[\w-]+\.[\w.]+            # e-mail
+    @[\w-]+\.[a-z]{2,}               # e-mail
   | https?://|www\.                    # URL
   | [©ⓒ] | all\ rights\ reserved | 무단\s?전재 | 재배포\s?금지
   | (?:기자|특파원)\s*(?:\]|$) | 사진\s?= | 자료\s?= | ^\s*관련\s?기사

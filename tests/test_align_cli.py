@@ -121,3 +121,10 @@ def test_segment_splits_raw_articles(tmp_path):
     records = [json.loads(line) for line in result.output.splitlines()]
     assert sum(len(r["src"]) for r in records) == 3 and sum(len(r["tgt"]) for r in records) == 2
     assert records[-1]["src_text"].startswith("김민준 기자") and records[-1]["tgt"] == []
+
+
+def test_unavailable_embedding_model_gives_an_install_hint(files, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    result = run("align", files["ko"], files["en"], "--embed", "sentence-transformers/LaBSE")
+    assert result.exit_code == 2
+    assert "pip install sentence-transformers" in result.output and "Traceback" not in result.output
