@@ -37,7 +37,7 @@ _KO_PIECE = re.compile(rf"{_DIGITS}|[십백천만억조]")
 # Native Korean numerals are only numbers in front of a counter ("세 명", "다섯 가지").
 _KO_NATIVE = {"두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 _KO_COUNTERS = "명|개|가지|번|곳|차례|살|척|대|마리|건|채|권|시간|달|해|개월|배"
-_KO_NATIVE_RE = re.compile(rf"(?<![가-힣])({'|'.join(_KO_NATIVE)})\s?(?=(?:{_KO_COUNTERS})(?:[이가은는을를의도와과에만씩째]|(?![가-힣])))")
+_KO_NATIVE_RE = re.compile(rf"(?<![가-힣])({'|'.join(_KO_NATIVE)})\s?(?=(?:{_KO_COUNTERS})(?:[이가은는을를의도와과에만씩째로]|(?![가-힣])))")
 
 # English: digits, number words and month names, tokenised; phrases are built in `_english`.
 _EN_TOKEN = re.compile(rf"{_DIGITS}|[A-Za-z]+")
@@ -213,6 +213,8 @@ def _english(text: str, taken: list[tuple[int, int]]) -> list[Number]:
         start, end = phrase[0].start(), phrase[-1].end()
         found.append(Number(_clean(_english_value(phrase)), start, end, text[start:end]))
     for i, token in enumerate(tokens):
+        if token.group().lower() == "twice":  # 두 배, 두 번
+            found.append(Number(2.0, token.start(), token.end(), token.group()))
         month = _MONTHS.get(token.group())
         if month is None:
             continue

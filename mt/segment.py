@@ -9,21 +9,25 @@ quotes and brackets) followed by whitespace, unless that end is one of the known
 
 - inside a quotation or parenthesis: “…다. …다”라고 말했다 is one sentence; a quote that stands
   alone after its final mark (…다.” 그는) still ends one;
-- after a title or an initial (Dr. Ehud Ur, John F. Kennedy), inside an initialism or a number
-  abbreviation unless a typical sentence opener follows (in the U.S. The …, but U.S. Army);
+- after a title or an initial (Dr. Ehud Ur, John F. Kennedy), after No./Jan./p. before a number,
+  and after an initialism or Inc./Co./etc. unless a typical sentence opener follows (in the U.S.
+  The …, but the U.S. Army);
 - a date written with spaces (2024. 3. 10.), and in Korean any period after a number;
 - a quotation followed by a detached quotative particle (…다.” 라고 말했다);
 - an ellipsis in mid-sentence (가르쳤고,... 책을), and in English anything followed by a lowercase
   word.
 
 Korean also ends a sentence at 니다 followed by whitespace even without a period (a common omission
-in news copy and translations), before a bullet (▲ ▶ ■ …) in mid-paragraph, and after a leading
-dateline/byline such as "(서울=연합뉴스) 홍길동 기자 =" so that boilerplate can be marked on its own.
+in news copy and translations). Both languages end one before a bullet (▲ ▶ ■ …) in mid-paragraph
+and after a leading dateline or byline ("(서울=연합뉴스) 홍길동 기자 =", "SEOUL, March 3 (Yonhap)
+--") so that boilerplate can be marked on its own.
 
 Quotes are paired before any splitting. Straight quotes count as opening after whitespace or an
-opening bracket and as closing otherwise; a doubled "" (FLORES/CSV escaping) is a quote of its own
-kind, so a FLORES line wrapped in "…" with ""…"" inside pairs up correctly. An opening quote that is
-never closed in its paragraph protects nothing, so one stray quote cannot swallow a paragraph.
+opening bracket and as closing otherwise, and pair with curly ones of the same shape (copy mixes
+“…" freely); a doubled "" (FLORES/CSV escaping) is a quote of its own kind, so a FLORES line wrapped
+in "…" with ""…"" inside pairs up correctly. An opening quote that is never closed in its paragraph,
+or closed more than 500 characters later, protects nothing, so one stray quote cannot swallow a
+paragraph.
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ def test_english_values(text, expected):
         ("2013.3.10", "March 10, 2013"),
         ("2013년 3월 10일", "March 10, 2013"),
         ("1억2천만 달러", "$120 million"),
+        ("두 배로 늘었다", "grew twice over"),
     ],
 )
 def test_values_compare_across_languages(ko, en):
