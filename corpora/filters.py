@@ -51,7 +51,7 @@ class Layout:
 class FilterSettings:
     """Thresholds; part of every cached document's key, so changing one re-filters old documents."""
 
-    min_score: float = 0.3
+    min_score: float = 0.6
     min_chars: int = 3
     max_chars: int = 1000
     min_ratio: float = 0.5
