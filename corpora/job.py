@@ -22,6 +22,7 @@ import fcntl
 import glob
 import hashlib
 import importlib.util
+import inspect
 import json
 import multiprocessing
 import os
@@ -72,11 +73,10 @@ _SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "corpora.filters", 
 
 def _code_fingerprint(aligner: Aligner) -> str:
     files = [importlib.util.find_spec(name).origin for name in _SHARD_CODE]
-    aligner_module = importlib.util.find_spec(aligner.__module__.split(".")[0])
-    for folder in aligner_module.submodule_search_locations or [os.path.dirname(aligner_module.origin)]:
-        files += sorted(glob.glob(os.path.join(folder, "*.py")))
     if aligner is default_aligner:
         files += sorted(glob.glob(os.path.join(os.path.dirname(importlib.util.find_spec("aligners").origin), "*.py")))
+    else:
+        files += [path for path in [inspect.getsourcefile(aligner)] if path]
     digest = hashlib.sha256(__version__.encode())
     for path in files:
         with open(path, "rb") as handle:
