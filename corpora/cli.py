@@ -41,12 +41,15 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
     of the Korean that helps alignment) or a JSONL manifest of {"id", "ko", "en", "mt"?} objects.
     OUT receives the corpus, rejects.jsonl (every rejected pair with its reason) and stats.json.
     """
+    from tqdm import tqdm
+
     from corpora.job import BuildSettings, build as run_build
 
     filters = FilterSettings(min_score=min_score, min_chars=min_chars, max_chars=max_chars, min_ratio=min_ratio,
                              max_ratio=max_ratio)
     settings = BuildSettings(format=fmt, filters=filters, embed=embed, max_merge=max_merge)
-    stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs)
+    with tqdm(desc="documents", unit="doc", disable=None) as bar:  # shown only when stderr is a terminal
+        stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update())
     click.echo(
         f"{out_dir}: {stats['accepted']:,} pairs accepted of {stats['candidates']:,} ({stats['yield']:.1%}) from "
         f"{stats['documents']:,} documents ({stats['documents_processed']:,} processed, "

@@ -20,7 +20,11 @@ KO_SUFFIX, EN_SUFFIX, MT_SUFFIX = ".ko.txt", ".en.txt", ".ko.mt.txt"
 
 @dataclass(frozen=True)
 class Document:
-    """One article pair; `mt` is a machine translation of the Korean, which helps the aligner."""
+    """One article pair; `mt` is a machine translation of the Korean, which helps the aligner.
+
+    A side may be empty (an article whose translation was not published): its sentences then all
+    show up in the rejects as unaligned rather than failing the build.
+    """
 
     id: str
     ko: str
@@ -59,8 +63,8 @@ def _from_directory(directory: str, docs: list[str]) -> Iterator[Document]:
     for doc in docs:
         base = os.path.join(directory, doc)
         mt_path = base + MT_SUFFIX
-        yield Document(doc, read_text(base + KO_SUFFIX), read_text(base + EN_SUFFIX),
-                       read_text(mt_path) if os.path.exists(mt_path) else None)
+        yield Document(doc, read_text(base + KO_SUFFIX, allow_empty=True), read_text(base + EN_SUFFIX, allow_empty=True),
+                       read_text(mt_path, allow_empty=True) if os.path.exists(mt_path) else None)
 
 
 def _from_manifest(path: str) -> Iterator[Document]:
@@ -85,9 +89,6 @@ def _from_manifest(path: str) -> Iterator[Document]:
             if doc_id in seen:
                 raise InputError(f"line {number}: duplicate document id {doc_id!r}", path)
             seen.add(doc_id)
-            for side in ("ko", "en"):
-                if not data[side].strip():
-                    raise InputError(f'line {number}: document {doc_id!r} has empty "{side}"', path)
             yield Document(doc_id, data["ko"], data["en"], data.get("mt"))
     if not seen:
         raise InputError("empty manifest", path)

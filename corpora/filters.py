@@ -24,21 +24,34 @@ EN_SCRIPT = "en_script"
 LENGTH_RATIO = "length_ratio"
 NUMBERS = "numbers"
 LOW_SCORE = "low_score"
+CROSS_PARAGRAPH = "cross_paragraph"
 UNALIGNED_NEIGHBOUR = "unaligned_neighbour"
 TEST_OVERLAP = "test_overlap"
 DUPLICATE = "duplicate"
 NEAR_DUPLICATE = "near_duplicate"
 REASONS = (BOILERPLATE, UNALIGNED, CONTROL_CHARS, TOO_SHORT, TOO_LONG, KO_SCRIPT, EN_SCRIPT, LENGTH_RATIO,
-           NUMBERS, LOW_SCORE, UNALIGNED_NEIGHBOUR, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
+           NUMBERS, LOW_SCORE, CROSS_PARAGRAPH, UNALIGNED_NEIGHBOUR, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
 
 Verdict = Optional[tuple[str, str]]  # (reason code, detail) or None when the pair passes
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Per side ("ko", "en"), per sentence id: its boilerplate kind (or None) and paragraph number.
+
+    Checks that look beyond the pair's own text (is a sentence a byline? does a bead straddle
+    paragraphs?) read it; the build computes it once per document.
+    """
+
+    kinds: dict[str, list[Optional[str]]]
+    paragraphs: dict[str, list[int]]
 
 
 @dataclass(frozen=True)
 class FilterSettings:
     """Thresholds; part of every cached document's key, so changing one re-filters old documents."""
 
-    min_score: float = 0.3
+    min_score: float = 0.6
     min_chars: int = 3
     max_chars: int = 1000
     min_ratio: float = 0.5
@@ -67,16 +80,30 @@ def _share(text: str, predicate: Callable[[str], bool]) -> float:
     return sum(map(predicate, letters)) / len(letters) if letters else 0.0
 
 
-def check_boilerplate(pair: PairRecord, kinds: dict[str, list[Optional[str]]]) -> Verdict:
-    """Bylines, captions, copyright lines: `kinds` holds `mt.boilerplate`'s verdict per sentence of each side.
+def check_boilerplate(pair: PairRecord, layout: Layout) -> Verdict:
+    """Bylines, captions, copyright lines, judged per sentence by `mt.boilerplate`.
 
     Checked first, so an unpaired byline is reported as boilerplate rather than as unaligned.
     """
     for side, ids in (("ko", pair.ko_ids), ("en", pair.en_ids)):
         for i in ids:
-            if kinds[side][i]:
-                return BOILERPLATE, f"{side} sentence {i} is {kinds[side][i]}"
+            if layout.kinds[side][i]:
+                return BOILERPLATE, f"{side} sentence {i} is {layout.kinds[side][i]}"
     return None
+
+
+def check_cross_paragraph(pair: PairRecord, layout: Layout) -> Verdict:
+    """A bead joining sentences of different paragraphs: translators rarely carry one sentence
+    across a paragraph break, aligners that drift often do (and pull in stray lines)."""
+    for side, ids in (("ko", pair.ko_ids), ("en", pair.en_ids)):
+        paragraphs = sorted({layout.paragraphs[side][i] for i in ids})
+        if len(paragraphs) > 1:
+            return CROSS_PARAGRAPH, f"{side} sentences {_ids(ids)} span paragraphs {_ids(paragraphs)}"
+    return None
+
+
+def _ids(ids: list[int]) -> str:
+    return ",".join(map(str, ids))
 
 
 def check_unaligned(pair: PairRecord, settings: FilterSettings) -> Verdict:
@@ -156,31 +183,32 @@ CHECKS: tuple[Callable[[PairRecord, FilterSettings], Verdict], ...] = (
 )
 
 
-def apply_filters(pair: PairRecord, settings: FilterSettings,
-                  kinds: Optional[dict[str, list[Optional[str]]]] = None) -> PairRecord:
+def apply_filters(pair: PairRecord, settings: FilterSettings, layout: Optional[Layout] = None) -> PairRecord:
     """Set `reason`/`detail` from the first check that fails; a pair keeps them None/"" when all pass.
 
-    `kinds` (boilerplate kind per sentence id, per side) enables the boilerplate check.
+    `layout` enables the boilerplate and cross-paragraph checks.
     """
-    verdict = check_boilerplate(pair, kinds) if kinds else None
+    verdict = check_boilerplate(pair, layout) if layout else None
     for check in CHECKS:
         if verdict:
             break
         verdict = check(pair, settings)
+    if not verdict and layout:
+        verdict = check_cross_paragraph(pair, layout)
     if verdict:
         pair.reason, pair.detail = verdict
     return pair
 
 
-def reject_unaligned_neighbours(pairs: list[PairRecord], paragraphs: dict[str, list[int]]) -> None:
+def reject_unaligned_neighbours(pairs: list[PairRecord], layout: Layout) -> None:
     """Reject passing pairs next to an unaligned sentence of the same paragraph, in place.
 
     A sentence left without counterpart inside a paragraph usually means the two sides were split
     differently there (one long English sentence for two Korean ones, a clause moved across a full
     stop), so the pair beside it is likely missing part of its translation or carrying extra.
     Unpaired sentences in paragraphs of their own (a dropped paragraph, a byline) do not count.
-    `paragraphs[side][i]` is the paragraph number of sentence i.
     """
+    paragraphs = layout.paragraphs
     orphans = {"ko": set(), "en": set()}
     for pair in pairs:
         if pair.reason == UNALIGNED:

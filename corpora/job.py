@@ -15,9 +15,14 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import collections
+import contextlib
 import concurrent.futures
 import dataclasses
+import fcntl
+import glob
 import hashlib
+import importlib.util
+import inspect
 import json
 import multiprocessing
 import os
@@ -30,7 +35,7 @@ from mt.files import atomic_output
 from mt.segment import split_sentences
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
-from corpora.filters import REASONS, FilterSettings, apply_filters, reject_unaligned_neighbours
+from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
 from corpora.records import PairRecord
 from corpora.writers import FORMATS, open_corpus, open_rejects
 
@@ -57,8 +62,26 @@ class BuildSettings:
     def work_key(self, aligner: Aligner) -> str:
         """What a shard depends on besides the document: everything except the output format."""
         return json.dumps({"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge,
-                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "version": __version__},
+                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "code": _code_fingerprint(aligner)},
                           sort_keys=True)
+
+
+# Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
+# filter must not leave old documents judged by the old rules.
+_SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "corpora.filters", "corpora.job")
+
+
+def _code_fingerprint(aligner: Aligner) -> str:
+    files = [importlib.util.find_spec(name).origin for name in _SHARD_CODE]
+    if aligner is default_aligner:
+        files += sorted(glob.glob(os.path.join(os.path.dirname(importlib.util.find_spec("aligners").origin), "*.py")))
+    else:
+        files += [path for path in [inspect.getsourcefile(aligner)] if path]
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -79,61 +102,64 @@ def _fit(pieces: list[str], n: int) -> list[str]:
     return pieces + [""] * (n - len(pieces))
 
 
-def _paragraphs(text: str, lang: str) -> list[list[str]]:
-    return [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+def _paragraphs(text: str, sentences: list[str], lang: str) -> Optional[list[list[str]]]:
+    """`sentences` grouped by paragraph (non-blank line), or None if splitting line by line does not
+    reproduce them."""
+    paragraphs = [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
+    return paragraphs if [s for p in paragraphs for s in p] == sentences else None
 
 
-def _paragraph_ids(text: str, sentences: list[str], lang: str) -> list[int]:
-    """Paragraph number of each sentence; all one paragraph if the paragraphs do not reproduce the
-    sentences (the stricter reading for the neighbour check)."""
-    paragraphs = _paragraphs(text, lang)
-    if sum(map(len, paragraphs)) != len(sentences):
+def _paragraph_ids(sentences: list[str], paragraphs: Optional[list[list[str]]]) -> list[int]:
+    """Paragraph number of each sentence; without paragraphs all count as one (which disables the
+    cross-paragraph check and makes the unaligned-neighbour check stricter)."""
+    if paragraphs is None:
         return [0] * len(sentences)
     return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
 
 
-def _boilerplate_kinds(text: str, sentences: list[str], lang: str) -> list[Optional[str]]:
-    """Kinds per sentence, judged paragraph by paragraph where the paragraphs reproduce the sentences
-    (a caption's description is only recognisable next to its credit)."""
+def _boilerplate_kinds(sentences: list[str], paragraphs: Optional[list[list[str]]], lang: str) -> list[Optional[str]]:
+    """Kinds per sentence, judged paragraph by paragraph where possible (a caption's description is
+    only recognisable next to its credit)."""
     from mt.boilerplate import boilerplate_kind, paragraph_kinds
 
-    paragraphs = _paragraphs(text, lang)
-    if sum(map(len, paragraphs)) == len(sentences):
-        return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
-    return [boilerplate_kind(sentence, lang) for sentence in sentences]
+    if paragraphs is None:
+        return [boilerplate_kind(sentence, lang) for sentence in sentences]
+    return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
 
 
-def _mt_sentences(doc: Document, n_ko: int) -> Optional[list[str]]:
+def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: Optional[list[list[str]]]) -> Optional[list[str]]:
     """The MT as one translation per Korean sentence, or None when it cannot be matched up.
 
-    MT sentences are matched document-wide when the counts agree, else paragraph by paragraph (a
-    translated article keeps the paragraphs), fitting each paragraph's count to the Korean one.
+    MT sentences are matched document-wide when the counts agree, then one MT line per Korean
+    sentence, else paragraph by paragraph (a translated article keeps the paragraphs), fitting each
+    paragraph's count to the Korean one.
     """
-    if doc.mt is None:
+    if mt_text is None:
         return None
-    ko_paragraphs = _paragraphs(doc.ko, "ko")
-    mt_paragraphs = _paragraphs(doc.mt, "en")
+    mt_paragraphs = [split_sentences(line, "en") for line in mt_text.split("\n") if line.strip()]
     whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
-    if len(whole) == n_ko:
+    if len(whole) == len(ko):
         return whole
-    if len(mt_paragraphs) == n_ko:
+    if len(mt_paragraphs) == len(ko):
         return [" ".join(paragraph) for paragraph in mt_paragraphs]
-    if len(mt_paragraphs) == len(ko_paragraphs) and sum(map(len, ko_paragraphs)) == n_ko:
-        return [t for ko, mt in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt, len(ko))]
+    if ko_paragraphs is not None and len(mt_paragraphs) == len(ko_paragraphs):
+        return [t for ko_p, mt_p in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt_p, len(ko_p))]
     return None
 
 
 def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
     ko = split_sentences(doc.ko, "ko")
     en = split_sentences(doc.en, "en")
-    mt = _mt_sentences(doc, len(ko))
-    kinds = {"ko": _boilerplate_kinds(doc.ko, ko, "ko"), "en": _boilerplate_kinds(doc.en, en, "en")}
+    ko_paragraphs, en_paragraphs = _paragraphs(doc.ko, ko, "ko"), _paragraphs(doc.en, en, "en")
+    mt = _mt_sentences(doc.mt, ko, ko_paragraphs)
+    layout = Layout(kinds={"ko": _boilerplate_kinds(ko, ko_paragraphs, "ko"), "en": _boilerplate_kinds(en, en_paragraphs, "en")},
+                    paragraphs={"ko": _paragraph_ids(ko, ko_paragraphs), "en": _paragraph_ids(en, en_paragraphs)})
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
         pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
-        pairs.append(apply_filters(pair, settings.filters, kinds))
-    reject_unaligned_neighbours(pairs, {"ko": _paragraph_ids(doc.ko, ko, "ko"), "en": _paragraph_ids(doc.en, en, "en")})
+        pairs.append(apply_filters(pair, settings.filters, layout))
+    reject_unaligned_neighbours(pairs, layout)
     return DocumentResult(doc.id, ko, en, mt is not None, pairs)
 
 
@@ -237,10 +263,29 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
     if not os.path.isdir(parent):
         raise InputError("parent directory does not exist", out_dir)
     os.makedirs(out_dir, exist_ok=True)
+    with _exclusive(out_dir):
+        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: str) -> Iterator[None]:
+    """One build per output directory: a second one would delete the first one's temporary files.
+    The lock dies with its process, kill -9 included."""
+    os.makedirs(os.path.join(out_dir, WORK_DIR), exist_ok=True)
+    with open(os.path.join(out_dir, WORK_DIR, "lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another `dari corpus build` is writing to this directory", out_dir) from None
+        yield
+
+
+def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
+                  excluded: set[int], jobs: int, aligner: Aligner,
+                  progress: Optional[Callable[[DocumentResult], None]]) -> dict:
     _remove_stale_outputs(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
-
     gate = CorpusGate(excluded)
     counts: collections.Counter = collections.Counter()
     rejected = collections.Counter({reason: 0 for reason in REASONS})

@@ -53,6 +53,8 @@ def _built_corpus(directory: str) -> str:
 
 def read_pairs(path: str) -> Iterator[Pair]:
     """(Korean, English) pairs of a parallel file in any supported format."""
+    if not os.path.exists(path):
+        raise InputError("no such file or directory", path)
     if os.path.isdir(path):
         yield from read_pairs(_built_corpus(path))
         return

@@ -11,9 +11,14 @@ each of its sentences is mapped back to the gold line it came from.
   benchmark bead, because the segmenter split a merged line again, is correct. `incomplete` pairs
   cut a unit, `wrong` pairs join different units or include boilerplate.
 - yield: two-sided (content) gold beads whose rows all come out in correct accepted pairs.
-- pairs/s: accepted pairs per second of the whole build (segmenting, aligning, filtering, writing);
-  the rerun with every document already done shows the cost of resuming.
+- pairs/s: accepted pairs (and candidate beads, documents) per second of the whole build
+  (segmenting, aligning, filtering, writing); the rerun with every document already done shows
+  the cost of resuming.
 - leakage: the build rerun with the split's own FLORES files as `--exclude` must accept nothing.
+- numbers: how many true FLORES row pairs the numbers check rejects, next to the same rule on bare
+  digit strings (no Korean units, no number words).
+- scale: `--repeat K` writes every article K times (K-1 copies must all end up as duplicates) and
+  reports the peak memory of the process.
 
 Prints one JSON object. Example:
     OMP_NUM_THREADS=1 python scripts/bench_corpus.py --split devtest --embed e5
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import resource
 import sys
 import tempfile
 import time
@@ -47,6 +54,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--min-score", type=float, default=FilterSettings().min_score)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents (0: all)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="write every document this many times under new ids (a scale test: copies are duplicates)")
     return parser.parse_args()
 
 
@@ -116,7 +125,7 @@ def sentence_atoms(doc, rows: dict[str, list[str]]) -> dict[str, list[frozenset]
     return atoms
 
 
-def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -> dict:
+def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str, origin: dict[str, str]) -> dict:
     """Judge accepted pairs by the gold units (see `sentence_atoms`) their two sides hold.
 
     A pair is correct when both sides hold the same units and every sentence of those units, so
@@ -128,6 +137,7 @@ def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -
     with open(corpus_path, encoding="utf-8") as handle:
         for line in handle:
             pair = json.loads(line)
+            pair["doc"] = origin.get(pair["doc"], pair["doc"])  # --repeat copies share their original's gold
             atoms = truth[pair["doc"]]
             held = {side: [atoms[side][i] for i in pair[f"{side}_ids"]] for side in ("ko", "en")}
             units = frozenset().union(*held["ko"])
@@ -159,6 +169,20 @@ def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str) -
     }
 
 
+def numbers_on_gold_rows(ko: list[str], en: list[str]) -> dict:
+    """How many true translations (FLORES rows) the numbers check rejects, against the same
+    two-sided rule on bare digit strings, which is what breaks on 120만 vs 1.2 million."""
+    from corpora.filters import FilterSettings, check_numbers
+    from corpora.records import PairRecord
+
+    def digits(text: str) -> set[str]:
+        return set(re.findall(r"\d+(?:\.\d+)?", text.replace(",", ""))) - {"0"}
+
+    ours = sum(check_numbers(PairRecord("row", k, e, [0], [0], 1.0), FilterSettings()) is not None for k, e in zip(ko, en))
+    naive = sum(bool(digits(k) - digits(e) and digits(e) - digits(k)) for k, e in zip(ko, en))
+    return {"rows": len(ko), "rejected_by_numbers_check": ours, "rejected_by_digit_strings": naive}
+
+
 def main() -> None:
     args = parse_args()
     if not os.path.isdir(os.path.join(args.data, "flores200-devtest")):
@@ -175,9 +199,12 @@ def main() -> None:
     settings = BuildSettings(format="jsonl", filters=FilterSettings(min_score=args.min_score), embed=args.embed)
     with tempfile.TemporaryDirectory() as tmp:
         manifest = os.path.join(tmp, "articles.jsonl")
+        origin: dict[str, str] = {}
         with open(manifest, "w", encoding="utf-8") as handle:
-            for doc in docs:
-                record = {"id": doc.doc_id, "ko": "\n".join(doc.src), "en": "\n".join(doc.tgt)}
+            for copy, doc in ((c, d) for c in range(args.repeat) for d in docs):
+                doc_id = doc.doc_id if copy == 0 else f"{doc.doc_id} (copy {copy})"
+                origin[doc_id] = doc.doc_id
+                record = {"id": doc_id, "ko": "\n".join(doc.src), "en": "\n".join(doc.tgt)}
                 if doc.mt is not None and not args.no_mt:
                     record["mt"] = "\n".join(doc.mt)
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -189,7 +216,7 @@ def main() -> None:
         rerun = build(manifest, out, settings, jobs=args.jobs)
         rerun_seconds = time.perf_counter() - start
         assert rerun["documents_processed"] == 0
-        result = evaluate(docs, rows_of, os.path.join(out, "corpus.jsonl"))
+        result = evaluate(docs, rows_of, os.path.join(out, "corpus.jsonl"), origin)
         # The same articles with their own FLORES split as --exclude: nothing may leak through.
         split_dir = os.path.join(args.data, f"flores200-{args.split}")
         test_sets = [os.path.join(split_dir, f"{lang}.{args.split}") for lang in ("kor_Hang", "eng_Latn")]
@@ -205,10 +232,15 @@ def main() -> None:
         "rejected_by_reason": {k: v for k, v in stats["rejected_by_reason"].items() if v},
         "seconds": round(seconds, 2),
         "pairs_per_second": round(result["accepted_pairs"] / seconds, 1),
+        "candidate_pairs_per_second": round(stats["candidates"] / seconds, 1),
+        "documents_per_second": round(stats["documents"] / seconds, 2),
         "rerun_seconds_all_reused": round(rerun_seconds, 2),
         "accepted_with_own_test_set_excluded": leak["accepted"],
         "test_overlap_rejects": leak["rejected_by_reason"]["test_overlap"],
+        "numbers_check_on_gold_rows": numbers_on_gold_rows(ko, en),
         "jobs": args.jobs,
+        "repeat": args.repeat,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     })
     print(json.dumps(result, indent=2))
 

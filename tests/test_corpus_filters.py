@@ -1,4 +1,4 @@
-from corpora.filters import (BOILERPLATE, CONTROL_CHARS, EN_SCRIPT, KO_SCRIPT, LENGTH_RATIO, LOW_SCORE, NUMBERS, TOO_LONG,
+from corpora.filters import (BOILERPLATE, CONTROL_CHARS, CROSS_PARAGRAPH, Layout, EN_SCRIPT, KO_SCRIPT, LENGTH_RATIO, LOW_SCORE, NUMBERS, TOO_LONG,
                              TOO_SHORT, UNALIGNED, FilterSettings, apply_filters)
 from corpora.normalize import exact_key, near_key, normalize, segment_key
 from corpora.records import PairRecord
@@ -76,12 +76,21 @@ def test_normalization_folds_case_width_spacing_and_punctuation():
 
 def test_boilerplate_sentences_are_rejected_even_inside_a_merged_bead():
     pair = PairRecord("doc", KO + " ⓒ 아시아경제 무단전재 배포금지", EN, [0, 1], [0], 0.9)
-    kinds = {"ko": [None, "copyright"], "en": [None]}
-    judged = apply_filters(pair, FilterSettings(), kinds)
+    layout = Layout(kinds={"ko": [None, "copyright"], "en": [None]}, paragraphs={"ko": [0, 0], "en": [0]})
+    judged = apply_filters(pair, FilterSettings(), layout)
     assert (judged.reason, judged.detail) == (BOILERPLATE, "ko sentence 1 is copyright")
     unpaired_byline = PairRecord("doc", "", "By Kim Min-jun", [], [3], 0.0)
-    assert apply_filters(unpaired_byline, FilterSettings(), {"ko": [], "en": [None] * 3 + ["byline"]}).reason == BOILERPLATE
-    assert apply_filters(PairRecord("doc", KO, EN, [0], [0], 0.9), FilterSettings(), kinds).reason is None
+    byline_layout = Layout(kinds={"ko": [], "en": [None] * 3 + ["byline"]}, paragraphs={"ko": [], "en": [0, 1, 2, 3]})
+    assert apply_filters(unpaired_byline, FilterSettings(), byline_layout).reason == BOILERPLATE
+    assert apply_filters(PairRecord("doc", KO, EN, [0], [0], 0.9), FilterSettings(), layout).reason is None
+
+
+def test_a_bead_across_a_paragraph_break_is_rejected():
+    layout = Layout(kinds={"ko": [None, None], "en": [None, None]}, paragraphs={"ko": [0, 0], "en": [0, 1]})
+    across = apply_filters(PairRecord("doc", KO + " " + KO, EN + " " + EN, [0], [0, 1], 0.9), FilterSettings(), layout)
+    assert (across.reason, across.detail) == (CROSS_PARAGRAPH, "en sentences 0,1 span paragraphs 0,1")
+    within = PairRecord("doc", KO + " " + KO, EN + " " + EN, [0, 1], [0], 0.9)
+    assert apply_filters(within, FilterSettings(), layout).reason is None
 
 
 def test_pair_beside_an_unaligned_sentence_of_the_same_paragraph_is_rejected():
@@ -95,7 +104,7 @@ def test_pair_beside_an_unaligned_sentence_of_the_same_paragraph_is_rejected():
         PairRecord("d", "", "An English paragraph of its own.", [], [3], 0.0, "unaligned"),
         PairRecord("d", "마 문장.", "E sentence.", [4], [4], 0.9),
     ]
-    paragraphs = {"ko": [0, 0, 0, 1, 2], "en": [0, 0, 1, 2, 3]}
-    reject_unaligned_neighbours(pairs, paragraphs)
+    layout = Layout(kinds={}, paragraphs={"ko": [0, 0, 0, 1, 2], "en": [0, 0, 1, 2, 3]})
+    reject_unaligned_neighbours(pairs, layout)
     assert [p.reason for p in pairs] == [None, UNALIGNED_NEIGHBOUR, "unaligned", None, "unaligned", None]
     assert pairs[1].detail == "ko sentence 2 in the same paragraph has no counterpart"

@@ -223,8 +223,8 @@ def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path):
 def test_bad_article_midway_keeps_finished_work_but_writes_no_corpus(tmp_path):
     source = article_dir(tmp_path)
     (source / "zz_broken.ko.txt").write_text("기사.\n", encoding="utf-8")
-    (source / "zz_broken.en.txt").write_text("  \n", encoding="utf-8")
-    with pytest.raises(InputError, match="zz_broken.en.txt: empty input"):
+    (source / "zz_broken.en.txt").write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError, match="zz_broken.en.txt: binary file"):
         run(source, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [WORK_DIR]
     (source / "zz_broken.en.txt").write_text("An article.\n", encoding="utf-8")
@@ -250,14 +250,17 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
 
 
 def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
-    from corpora.documents import Document
-    from corpora.job import _mt_sentences
+    from corpora.job import _mt_sentences, _paragraphs
+    from mt.segment import split_sentences
 
-    ko = "첫 문장. 둘째 문장.\n셋째 문장."
-    assert _mt_sentences(Document("d", ko, "x", "First. Second.\nThird."), 3) == ["First.", "Second.", "Third."]
-    assert _mt_sentences(Document("d", ko, "x", "First and second.\nThird."), 3) == ["First and second.", "", "Third."]
-    assert _mt_sentences(Document("d", ko, "x", "One. Two. Three.\nFour."), 3) == ["One.", "Two. Three.", "Four."]
-    assert _mt_sentences(Document("d", ko, "x", "a\nb\nc\nd"), 3) is None
+    ko_text = "첫 문장. 둘째 문장.\n셋째 문장."
+    ko = split_sentences(ko_text, "ko")
+    paragraphs = _paragraphs(ko_text, ko, "ko")
+    assert paragraphs == [["첫 문장.", "둘째 문장."], ["셋째 문장."]]
+    assert _mt_sentences("First. Second.\nThird.", ko, paragraphs) == ["First.", "Second.", "Third."]
+    assert _mt_sentences("First and second.\nThird.", ko, paragraphs) == ["First and second.", "", "Third."]
+    assert _mt_sentences("One. Two. Three.\nFour.", ko, paragraphs) == ["One.", "Two. Three.", "Four."]
+    assert _mt_sentences("a\nb\nc\nd", ko, paragraphs) is None
 
 
 def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(tmp_path):
@@ -269,3 +272,40 @@ def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(t
     assert all(p["ko_ids"] == p["en_ids"] for p in pairs)  # the fixture articles are parallel sentence by sentence
     assert sum(len(p["ko_ids"]) for p in pairs) >= FIXTURE_SENTENCES - 2
     assert "pairs accepted" in result.output
+
+
+def test_an_article_with_an_empty_side_reports_its_sentences_as_unaligned(tmp_path):
+    source = article_dir(tmp_path, [("zz_untranslated", ["번역되지 않은 기사의 첫 문장이다.", "둘째 문장이다."], [])])
+    (source / "zz_untranslated.en.txt").write_text("\n", encoding="utf-8")
+    stats = run(source, tmp_path / "out")
+    assert [(r["doc"], r["ko_ids"], r["reason"]) for r in rejects(tmp_path / "out")] == [
+        ("zz_untranslated", [0], "unaligned"), ("zz_untranslated", [1], "unaligned")]
+    assert stats["documents"] == 5
+
+
+def test_changed_filter_code_redoes_old_documents(tmp_path, monkeypatch):
+    from corpora import job
+
+    source = article_dir(tmp_path)
+    run(source, tmp_path / "out")
+    monkeypatch.setattr(job, "_code_fingerprint", lambda aligner: "upgraded")
+    assert run(source, tmp_path / "out")["documents_processed"] == 4
+
+
+def test_cli_stats_on_a_missing_or_unbuilt_path_is_a_one_line_error(tmp_path):
+    missing = CliRunner().invoke(main, ["corpus", "stats", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "nowhere: no such file or directory" in missing.output
+    unbuilt = CliRunner().invoke(main, ["corpus", "stats", str(tmp_path)])
+    assert unbuilt.exit_code == 2 and "has no stats.json" in unbuilt.output
+
+
+def test_a_second_build_on_the_same_output_is_refused_while_one_runs(tmp_path):
+    import fcntl
+
+    source = article_dir(tmp_path)
+    (tmp_path / "out" / WORK_DIR).mkdir(parents=True)
+    with open(tmp_path / "out" / WORK_DIR / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(InputError, match="another `dari corpus build` is writing"):
+            run(source, tmp_path / "out")
+    assert run(source, tmp_path / "out")["documents_processed"] == 4
