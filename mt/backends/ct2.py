@@ -24,7 +24,9 @@ from mt.backends.base import GenerationOptions, choose_device
 from mt.errors import InputError
 from mt.models import ResolvedModel
 
-CPU_DECODING_ROWS = 32  # hypotheses (sentences × beams) decoded at once on a CPU; see _sub_batch
+# Vocabulary scores computed at once on a CPU (hypotheses × vocabulary): 32 hypotheses of
+# opus-mt-ko-en's 65,001-word vocabulary. See _sub_batch.
+CPU_LOGITS_BUDGET = 32 * 65_001
 INSTALL_HINT = "the ct2 backend needs the ctranslate2 package: pip install ctranslate2"
 
 
@@ -156,13 +158,17 @@ class CT2Backend:
     def _sub_batch(self, beams: int) -> int:
         """Sentences CTranslate2 decodes at once; 0 = the whole batch.
 
-        On a CPU, peak memory grows with sentences × beams (every step scores each hypothesis
-        against the whole vocabulary) much faster than throughput does: on opus-mt-ko-en with 2
-        threads, 48 sentences at beam 4 in sub-batches of 8, 16 or 32 peaked at 294, 374 and
-        536 MiB, in about the same time in one A/B and up to 1.6x slower at 8 in another (a loaded
-        machine; docs/benchmarks). GPUs gain from large batches, so they get the whole batch.
+        On a CPU, peak memory grows with hypotheses × vocabulary (every step scores each
+        hypothesis against the whole vocabulary) much faster than throughput does. Measured with 2
+        threads, beam 4, 48 sentences: opus-mt-ko-en (65k words) in sub-batches of 8, 16 and 32
+        sentences peaked at 294, 374 and 536 MiB at about the same speed; opus-mt-tc-big-ko-en
+        (32k words) at 16 and 32 sentences ran 11.0 and 11.3 sentences/s in 525 and 737 MiB.
+        A budget on hypotheses × vocabulary picks 8 and 16 for them. GPUs gain from large
+        batches, so they get the whole batch.
         """
-        return 0 if self.device == "cuda" else max(1, CPU_DECODING_ROWS // beams)
+        if self.device == "cuda":
+            return 0
+        return max(1, CPU_LOGITS_BUDGET // (len(self.tokenizer) * beams))
 
     def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
         if not sentences:
