@@ -1,17 +1,13 @@
 """align() on real FLORES sentences (tests/fixtures, 11 rows) edited like a news article pair."""
 
-import os
-
 import pytest
 
 from aligners import Bead, align
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+from flores_rows import flores_rows
 
 
 def _lines(ext):
-    with open(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), encoding="utf-8") as handle:
-        return handle.read().rstrip("\n").split("\n")
+    return flores_rows(ext)
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,16 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from flores_rows import flores_rows
 from mt.cli import main
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
 def files(tmp_path):
     def copy(ext, drop=()):
-        with open(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), encoding="utf-8") as handle:
-            lines = [line for k, line in enumerate(handle.read().rstrip("\n").split("\n")) if k not in drop]
+        lines = [line for k, line in enumerate(flores_rows(ext)) if k not in drop]
         path = tmp_path / f"doc.{ext}"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return str(path)
@@ -131,10 +130,6 @@ def test_unavailable_embedding_model_gives_an_install_hint(files, monkeypatch):
 
 
 def test_blank_lines_are_paragraph_breaks_and_ids_stay_line_numbers(tmp_path):
-    def read(ext):
-        with open(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), encoding="utf-8") as handle:
-            return handle.read().rstrip("\n").split("\n")
-
     def with_breaks(lines, after):
         out = []
         for k, line in enumerate(lines):
@@ -145,9 +140,9 @@ def test_blank_lines_are_paragraph_breaks_and_ids_stay_line_numbers(tmp_path):
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
         return str(path), out
 
-    ko, ko_lines = with_breaks(read("ko"), after={2, 6})
-    en, en_lines = with_breaks(read("en"), after={2})
-    mt, _ = with_breaks(read("mt"), after={2, 6})
+    ko, ko_lines = with_breaks(flores_rows("ko"), after={2, 6})
+    en, en_lines = with_breaks(flores_rows("en"), after={2})
+    mt, _ = with_breaks(flores_rows("mt"), after={2, 6})
     result = run("align", ko, en, "--mt", mt, "--embed", "none", "--format", "jsonl")
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]

@@ -1,24 +1,20 @@
 """The FLORES news-alignment builder, run on a FLORES-shaped folder made from the 11-row fixture."""
 
 import os
-import shutil
 
 import pytest
 
+from flores_rows import flores_rows, write_flores_folder
 from aligners.synthetic import MT_FILE, Perturbation, documents, news_benchmark
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 
 
 @pytest.fixture
 def data_dir(tmp_path):
-    folder = tmp_path / "flores200-devtest"
-    folder.mkdir()
-    for ext, name in (("ko", "kor_Hang.devtest"), ("en", "eng_Latn.devtest"), ("metadata.tsv", "metadata_devtest.tsv")):
-        shutil.copy(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), folder / name)
+    data = write_flores_folder(tmp_path)
     (tmp_path / os.path.dirname(MT_FILE)).mkdir()
-    shutil.copy(os.path.join(FIXTURES, "flores_devtest_head.mt"), tmp_path / MT_FILE)
-    return str(tmp_path)
+    (tmp_path / MT_FILE).write_text("\n".join(flores_rows("mt")) + "\n", encoding="utf-8")
+    return data
 
 
 def test_documents_are_runs_of_one_url():
@@ -47,11 +43,7 @@ def test_merged_lines_join_their_sentences(data_dir):
     only_merges = Perturbation(merge_src2=1.0, merge_tgt2=0, merge_tgt3=0, drop_tgt=0, drop_src=0, boilerplate_src=0, boilerplate_tgt=0)
     doc = news_benchmark(data_dir, "devtest", 0, only_merges)[2]  # rows 5-9: the Ring article
 
-    def lines(ext):
-        with open(os.path.join(FIXTURES, f"flores_devtest_head.{ext}"), encoding="utf-8") as handle:
-            return handle.read().split("\n")
-
-    ko, en, mt = lines("ko"), lines("en"), lines("mt")
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
     assert doc.gold[0].kind == "1-2"
     assert doc.src[0] == ko[5] + " " + ko[6]
     assert doc.mt[0] == mt[5] + " " + mt[6]
