@@ -6,14 +6,10 @@ from aligners import Bead, align
 from flores_rows import flores_rows
 
 
-def _lines(ext):
-    return flores_rows(ext)
-
-
 @pytest.fixture(scope="module")
 def article():
     """Korean with a byline; English with rows 3+4 written as one sentence and row 7 left out."""
-    ko, en, mt = _lines("ko"), _lines("en"), _lines("mt")
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
     src = ["[아시아경제 김민준 기자]"] + ko
     src_mt = ["[Asia Economy reporter Kim Min-jun]"] + mt
     tgt = en[:3] + [en[3] + " " + en[4]] + en[5:7] + en[8:]
