@@ -185,15 +185,18 @@ class Translator:
 
     def _translate_units(self, units: list[str]) -> list[Translation]:
         outputs = self.backend.translate_batch(units, self.options)
-        looping = [i for i, (src, mt) in enumerate(zip(units, outputs)) if is_repetitive(mt, src)]
+        looping = [i for i, (src, out) in enumerate(zip(units, outputs)) if is_repetitive(out.text, src)]
         flags: list[list[str]] = [[] for _ in units]
         if looping:
             retry_options = replace(self.options, **ANTI_REPETITION)
             retried = self.backend.translate_batch([units[i] for i in looping], retry_options)
-            for i, mt in zip(looping, retried):
-                outputs[i] = mt
-                flags[i] = ["repetition"] if is_repetitive(mt, units[i]) else ["retried"]
-        return [Translation(mt, f) for mt, f in zip(outputs, flags)]
+            for i, out in zip(looping, retried):
+                outputs[i] = out
+                flags[i] = ["repetition"] if is_repetitive(out.text, units[i]) else ["retried"]
+        for i, out in enumerate(outputs):
+            if out.truncated:  # stopped at --max-length (or the model's limit), not at an end token
+                flags[i].append("truncated")
+        return [Translation(out.text, f) for out, f in zip(outputs, flags)]
 
     def translate_documents(self, documents: list[Document]) -> list[TranslatedDocument]:
         spans = [segment_document(doc.text) for doc in documents]

@@ -71,7 +71,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
     per line) or - for stdin (the default). Paragraphs (lines) and the whitespace between sentences
     are kept. JSONL records: {"doc", "para", "sent", "src", "mt", "flags"}; flags: split, repetition,
-    retried, copied, empty.
+    retried, truncated, copied, empty.
     """
     from mt.inputs import collect_documents
     from mt.translate import Translator, hangul_share

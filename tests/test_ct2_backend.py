@@ -74,7 +74,7 @@ def test_int8_default_translates_every_sentence_deterministically(resolved, ct2_
     options = GenerationOptions(beams=2, max_length=16)
     sentences = short_sentences(backend, 6)
     first = backend.translate_batch(sentences, options)
-    assert len(first) == 6 and all(isinstance(text, str) and text for text in first)
+    assert len(first) == 6 and all(isinstance(out.text, str) and out.text for out in first)
     assert backend.translate_batch(sentences, options) == first
     assert backend.translate_batch([], options) == []
 

@@ -36,3 +36,14 @@ def test_nllb_models_get_korean_source_and_english_target_codes(tmp_path):
     assert tokens[0] == "kor_Hang"
     assert backend.generate_arguments == {"forced_bos_token_id": backend.tokenizer.convert_tokens_to_ids("eng_Latn")}
     assert len(backend.translate_batch(["서울 날씨는 맑다.", "비가 온다."], GenerationOptions(beams=1, max_length=8))) == 2
+
+
+def test_output_is_truncated_only_when_decoding_hits_the_limit(tiny_model_dir):
+    import torch
+
+    backend = HFBackend(resolve_model(str(tiny_model_dir)), "cpu")
+    options = GenerationOptions(beams=1, max_length=8)
+    assert all(out.truncated for out in backend.translate_batch(["서울 날씨는 맑다."], options))  # random weights never end
+    with torch.no_grad():
+        backend.model.final_logits_bias[0, 0] = 1e4  # token 0 is the end token: every output ends at once
+    assert not any(out.truncated for out in backend.translate_batch(["서울 날씨는 맑다.", "비가 온다."], options))

@@ -5,14 +5,15 @@ The stand-in only plays the model; what is asserted is what the pipeline does ar
 
 import pytest
 
-from mt.backends.base import GenerationOptions
+from mt.backends.base import GenerationOptions, Output
 from mt.cache import TranslationCache
 from mt.models import ResolvedModel
 from mt.translate import Document, Translator
 
 
 class ScriptedBackend:
-    """'Translates' by tagging each input; loops on inputs containing 반복 unless anti-repetition is on."""
+    """'Translates' by tagging each input; loops on inputs containing 반복 unless anti-repetition is on;
+    stops at the length limit on inputs containing 긴."""
 
     name = "scripted"
 
@@ -31,9 +32,9 @@ class ScriptedBackend:
         out = []
         for s in sentences:
             if "반복" in s and (self.stubborn or options.no_repeat_ngram_size == 0):
-                out.append("poor, poor, poor, poor, poor")
+                out.append(Output("poor, poor, poor, poor, poor"))
             else:
-                out.append(f"EN({s})")
+                out.append(Output(f"EN({s})", truncated="긴" in s))
         return out
 
 
@@ -147,3 +148,8 @@ def test_translations_from_another_device_are_not_reused(model_dir, tmp_path):
     translator = Translator(model_dir, backend_factory=factory_on("cuda", on_gpu), cache=cache)
     translator.translate_sentences(["가 나."])
     assert on_gpu.calls == [["가 나."]] and translator.device == "cuda"
+
+
+def test_output_cut_off_at_the_length_limit_is_flagged(model_dir):
+    cut, whole = make(model_dir, ScriptedBackend()).translate_sentences(["아주 긴 문장.", "짧은 문장."])
+    assert cut.flags == ["truncated"] and whole.flags == []

@@ -7,7 +7,7 @@ backend-agnostic; a backend only turns a batch of source sentences into target s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from mt.errors import InputError
 
@@ -25,6 +25,13 @@ class GenerationOptions:
         return ",".join(f"{k}={v}" for k, v in sorted(asdict(self).items()))
 
 
+class Output(NamedTuple):
+    """One translation; `truncated` when decoding stopped at the output limit, not at an end token."""
+
+    text: str
+    truncated: bool = False
+
+
 class Backend(Protocol):
     name: str  # "hf" or "ct2"
     model_id: str  # what the user asked for (hub id or local directory)
@@ -34,7 +41,7 @@ class Backend(Protocol):
     def count_tokens(self, sentences: list[str]) -> list[int]:
         """Source length in model tokens (including special tokens)."""
 
-    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         """Translate one batch; output i is the translation of input i."""
 
 

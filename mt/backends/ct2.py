@@ -20,7 +20,7 @@ import time
 
 import platformdirs
 
-from mt.backends.base import GenerationOptions, choose_device
+from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.errors import InputError
 from mt.models import ResolvedModel
 
@@ -170,7 +170,7 @@ class CT2Backend:
             return 0
         return max(1, CPU_LOGITS_BUDGET // (len(self.tokenizer) * beams))
 
-    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         if not sentences:
             return []
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
@@ -187,8 +187,9 @@ class CT2Backend:
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty,
         )
-        ids = [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
-        return [text.strip() for text in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        hypotheses = [result.hypotheses[0] for result in results]
+        texts = self.tokenizer.batch_decode([self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses], skip_special_tokens=True)
+        return [Output(text.strip(), len(h) >= max_decoding_length) for text, h in zip(texts, hypotheses)]
 
 
 ABANDONED_AFTER_S = 6 * 3600  # far longer than converting any model takes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from mt.backends.base import GenerationOptions, choose_device
+from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.errors import InputError
 from mt.models import ResolvedModel
 
@@ -60,21 +60,33 @@ class HFBackend:
         self.max_input_tokens = min(limit for limit in limits if isinstance(limit, int) and 0 < limit < 100_000)
         # The decoder cannot address more positions than the model was built with, whatever --max-length says.
         self.max_output_tokens = getattr(self.model.config, "max_position_embeddings", 1 << 20) - 1
+        generation = self.model.generation_config
+        ends = generation.eos_token_id
+        self.end_tokens = set(ends if isinstance(ends, list) else [ends])
+        # Marian forces the end token into the last slot, so a cut-off output still ends "properly".
+        self.forces_end_token = getattr(generation, "forced_eos_token_id", None) is not None
 
     def count_tokens(self, sentences: list[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
 
-    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[str]:
+    def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         import torch
 
         encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
+        max_new_tokens = min(options.max_length, self.max_output_tokens)
         with torch.inference_mode():
             generated = self.model.generate(
                 **encoded,
                 num_beams=options.beams,
-                max_new_tokens=min(options.max_length, self.max_output_tokens),
+                max_new_tokens=max_new_tokens,
                 no_repeat_ngram_size=options.no_repeat_ngram_size,
                 repetition_penalty=options.repetition_penalty,
                 **self.generate_arguments,
             )
-        return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
+        texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        content_limit = max_new_tokens - (1 if self.forces_end_token else 0)
+        outputs = []
+        for row, text in zip(generated[:, 1:].tolist(), texts):  # position 0 is the decoder start
+            content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
+            outputs.append(Output(text.strip(), content >= content_limit))
+        return outputs
