@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Optional
 
 from corpora.records import PairRecord
+from mt.script import is_hangul, letter_share
 
 # Every reason a pair can be rejected for, in the order the checks run; stats list them in this order.
 BOILERPLATE = "boilerplate"
@@ -67,17 +68,8 @@ def _alnum_count(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
-def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
-
 def _is_latin(ch: str) -> bool:
     return ch.isascii() or "LATIN" in unicodedata.name(ch, "")
-
-
-def _share(text: str, predicate: Callable[[str], bool]) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(map(predicate, letters)) / len(letters) if letters else 0.0
 
 
 def check_boilerplate(pair: PairRecord, layout: Layout) -> Verdict:
@@ -133,10 +125,10 @@ def check_length(pair: PairRecord, settings: FilterSettings) -> Verdict:
 
 
 def check_script(pair: PairRecord, settings: FilterSettings) -> Verdict:
-    hangul = _share(pair.ko, _is_hangul)
+    hangul = letter_share(pair.ko, is_hangul)
     if hangul < settings.min_hangul:
         return KO_SCRIPT, f"Hangul share of Korean letters {hangul:.2f} < {settings.min_hangul}"
-    latin = _share(pair.en, _is_latin)
+    latin = letter_share(pair.en, _is_latin)
     if latin < settings.min_latin:
         return EN_SCRIPT, f"Latin share of English letters {latin:.2f} < {settings.min_latin}"
     return None

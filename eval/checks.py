@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from mt.numbers import extract_numbers
 from mt.repetition import is_repetitive
+from mt.script import HANGUL_RUN
 
 FLAGS = ("omission", "addition", "number_mismatch", "number_missing", "untranslated", "low_similarity", "repetition")
 
 _DIGIT = re.compile(r"\d")
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 # A similarity outlier sits this many robust standard deviations (1.4826 × MAD) below the median.
 LOW_SIMILARITY_SPREAD = 2.5
 # Fewer scored beads than this in a document and its own distribution says nothing: use the batch's.
@@ -96,7 +96,7 @@ def check_untranslated(bead: BeadText) -> Result:
     """Hangul left in the published English (or in the MT, which then cannot serve as a yardstick)."""
     notes = []
     for side, text in (("English", bead.en), ("MT", bead.mt)):
-        runs = _HANGUL.findall(text)
+        runs = HANGUL_RUN.findall(text)
         if runs:
             notes.append(f"Hangul left in the {side}: {' '.join(dict.fromkeys(runs))}")
     return (["untranslated"], notes) if notes else ([], [])

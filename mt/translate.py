@@ -6,7 +6,6 @@ splitting and loop retries happen here; a backend only translates batches of sen
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
@@ -17,10 +16,9 @@ from mt.cache import TranslationCache
 from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
 from mt.repetition import is_repetitive
+from mt.script import HANGUL_RUN
 from mt.segment import paragraph_spans, sentence_spans
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 # Settings for the second try at a looping output; they change the result, so they are fixed here.
 ANTI_REPETITION = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
@@ -68,11 +66,6 @@ class Stats:
     cached: int = 0
     copied: int = 0
     flags: Counter = field(default_factory=Counter)
-
-
-def hangul_share(text: str) -> float:
-    letters = len(_LETTER.findall(text))
-    return len(_HANGUL.findall(text)) / letters if letters else 0.0
 
 
 def segment_document(text: str) -> list[tuple[int, int, int]]:
@@ -131,7 +124,7 @@ class Translator:
         unique = dict.fromkeys(sentences)
         self.stats.unique += len(unique)
         for sentence in unique:
-            if _HANGUL.search(sentence):
+            if HANGUL_RUN.search(sentence):
                 todo.append(sentence)
             else:  # nothing Korean to translate (names, numbers, e-mail addresses): keep it verbatim
                 results[sentence] = Translation(sentence, ["copied"])

@@ -74,7 +74,8 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
     retried, truncated, copied, empty.
     """
     from mt.inputs import collect_documents
-    from mt.translate import Translator, hangul_share
+    from mt.script import hangul_share
+    from mt.translate import Translator
 
     documents = collect_documents(inputs)
     if not quiet:

@@ -1,0 +1,27 @@
+"""Which writing system text is in.
+
+One definition of Hangul for every stage: translation (is there Korean to send to the model?),
+QA (Hangul left in the English) and corpus filters (script share of each side).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+_HANGUL_RANGES = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"  # syllables, jamo, compatibility jamo
+HANGUL_RUN = re.compile(f"[{_HANGUL_RANGES}]+")
+
+
+def is_hangul(ch: str) -> bool:
+    return HANGUL_RUN.match(ch) is not None
+
+
+def letter_share(text: str, predicate: Callable[[str], bool]) -> float:
+    """Share of the letters of `text` (digits, spaces and punctuation aside) that satisfy `predicate`."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(map(predicate, letters)) / len(letters) if letters else 0.0
+
+
+def hangul_share(text: str) -> float:
+    return letter_share(text, is_hangul)
