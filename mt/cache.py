@@ -15,10 +15,15 @@ import sqlite3
 from mt.errors import InputError
 
 
-def default_cache_path() -> str:
+def cache_root() -> str:
+    """dari's cache directory (translations, converted models): $DARI_CACHE_DIR, else the user cache."""
     from platformdirs import user_cache_dir
 
-    return os.path.join(user_cache_dir("dari"), "translations.sqlite3")
+    return os.environ.get("DARI_CACHE_DIR") or user_cache_dir("dari")
+
+
+def default_cache_path() -> str:
+    return os.path.join(cache_root(), "translations.sqlite3")
 
 
 class TranslationCache:

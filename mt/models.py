@@ -7,7 +7,9 @@ without loading the model at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 
@@ -95,3 +97,28 @@ def _resolve_hub(model_id: str, revision: str | None) -> ResolvedModel:
             "pass a local model directory with --model DIR"
         ) from None
     return ResolvedModel(model_id, path, os.path.basename(os.path.normpath(path)))
+
+
+def model_limits(model_dir: str, tokenizer) -> tuple[int, int, bool]:
+    """Input and output token limits, and whether the model forces an end token into the last slot.
+
+    Read from the model's JSON files, so both backends use the same numbers and the ct2 backend
+    never needs torch to learn them.
+    """
+    config = read_json(os.path.join(model_dir, "config.json"))
+    generation = read_json(os.path.join(model_dir, "generation_config.json"))
+    positions = config.get("max_position_embeddings")
+    # An unset tokenizer limit is a huge sentinel number; the position table is the real bound.
+    limits = [positions, getattr(tokenizer, "model_max_length", None)]
+    max_input = min((v for v in limits if isinstance(v, int) and 0 < v < 100_000), default=512)
+    # The decoder cannot address more positions than the model was built with, whatever --max-length says.
+    max_output = positions - 1 if isinstance(positions, int) else 1 << 20
+    forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id"))
+    return max_input, max_output, forced_eos is not None
+
+
+def read_json(path: str) -> dict:
+    with contextlib.suppress(FileNotFoundError):
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    return {}

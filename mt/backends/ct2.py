@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
 import os
 import re
 import shutil
 import tempfile
 import time
 
-import platformdirs
-
 from mt.backends.base import GenerationOptions, Output, choose_device
+from mt.cache import cache_root
 from mt.errors import InputError
-from mt.models import ResolvedModel
+from mt.models import ResolvedModel, model_limits, read_json
 
 # Vocabulary scores computed at once on a CPU (hypotheses × vocabulary): 32 hypotheses of
 # opus-mt-ko-en's 65,001-word vocabulary. See _sub_batch.
@@ -59,10 +57,6 @@ def available_cores() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # macOS and Windows have no affinity masks
         return os.cpu_count() or 1
-
-
-def cache_root() -> str:
-    return os.environ.get("DARI_CACHE_DIR") or platformdirs.user_cache_dir("dari")
 
 
 def converted_dir(model_id: str, revision: str, quantization: str, root: str | None = None) -> str:
@@ -143,7 +137,7 @@ class CT2Backend:
         # English code that transformers forces as the first output token becomes a target prefix.
         target_code = language_arguments(self.tokenizer).get("forced_bos_token_id")
         self.target_prefix = None if target_code is None else [self.tokenizer.convert_ids_to_tokens(target_code)]
-        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = _model_limits(resolved.path, self.tokenizer)
+        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = model_limits(resolved.path, self.tokenizer)
         self.translator = ctranslate2.Translator(
             self.model_path,
             device=self.device,
@@ -213,30 +207,6 @@ def _load_tokenizer(model_dir: str):
     """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
     import transformers
 
-    name = _read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
+    name = read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
     tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
     return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)
-
-
-def _model_limits(model_dir: str, tokenizer) -> tuple[int, int, bool]:
-    """Input and output token limits, and whether the model forces an end token into the last slot.
-
-    Read from the JSON files, the same limits HFBackend takes from the loaded config, so that
-    loading a converted model never needs torch.
-    """
-    config = _read_json(os.path.join(model_dir, "config.json"))
-    generation = _read_json(os.path.join(model_dir, "generation_config.json"))
-    positions = config.get("max_position_embeddings")
-    # An unset tokenizer limit is a huge sentinel number; the position table is the real bound.
-    limits = [positions, getattr(tokenizer, "model_max_length", None)]
-    max_input = min((v for v in limits if isinstance(v, int) and 0 < v < 100_000), default=512)
-    max_output = positions - 1 if isinstance(positions, int) else 1 << 20
-    forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id"))
-    return max_input, max_output, forced_eos is not None
-
-
-def _read_json(path: str) -> dict:
-    with contextlib.suppress(FileNotFoundError):
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    return {}

@@ -6,7 +6,7 @@ import warnings
 
 from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.errors import InputError
-from mt.models import ResolvedModel
+from mt.models import ResolvedModel, model_limits
 
 
 def pick_device(device: str) -> str:
@@ -56,15 +56,10 @@ class HFBackend:
             raise InputError(f"cannot load translation model: {first_line}", resolved.model_id) from None
         self.model.to(self.device).eval()
         self.generate_arguments = language_arguments(self.tokenizer)
-        limits = [getattr(self.model.config, "max_position_embeddings", None), self.tokenizer.model_max_length]
-        self.max_input_tokens = min(limit for limit in limits if isinstance(limit, int) and 0 < limit < 100_000)
-        # The decoder cannot address more positions than the model was built with, whatever --max-length says.
-        self.max_output_tokens = getattr(self.model.config, "max_position_embeddings", 1 << 20) - 1
+        self.max_input_tokens, self.max_output_tokens, self.forces_end_token = model_limits(resolved.path, self.tokenizer)
         generation = self.model.generation_config
         ends = generation.eos_token_id
         self.end_tokens = set(ends if isinstance(ends, list) else [ends])
-        # Marian forces the end token into the last slot, so a cut-off output still ends "properly".
-        self.forces_end_token = getattr(generation, "forced_eos_token_id", None) is not None
 
     def count_tokens(self, sentences: list[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
