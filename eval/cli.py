@@ -156,12 +156,10 @@ def qa(src, ref, mt, model, embed, max_merge, output, html_path):
     pairs = _article_pairs(src, ref, mt)
     translate = None
     if mt is None:
-        from mt.translate import translate_sentences
+        from mt.translate import Translator
 
         model = model or DEFAULT_MODEL
-
-        def translate(sentences):
-            return translate_sentences(sentences, model)
+        translate = Translator(model).translate_sentences  # one model load for every article of a batch
 
     report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge)
     if html_path:
