@@ -4,7 +4,15 @@
     beads = align(src_sentences, tgt_sentences, mt=mt_lines, embed="e5")
 """
 
-from aligners.aligner import align
 from aligners.beads import Bead
 
 __all__ = ["Bead", "align"]
+
+
+def __getattr__(name: str):
+    """`align` (numpy, signals, numbers) loads on first use, so importing `Bead` stays cheap."""
+    if name == "align":
+        from aligners.aligner import align
+
+        return align
+    raise AttributeError(f"module 'aligners' has no attribute {name!r}")

@@ -11,7 +11,7 @@ import os
 
 import click
 
-from aligners.beads import Bead
+from aligners.beads import Bead, format_bead, parse_bead
 from mt.errors import InputError
 from mt.files import atomic_output, read_lines, read_text
 
@@ -35,8 +35,6 @@ def _cell(text: str) -> str:
 
 
 def render(beads, src: list[str], tgt: list[str], fmt: str) -> str:
-    from aligners.beads import format_bead
-
     lines = []
     for bead in beads:
         src_text = " ".join(src[i] for i in bead.src)
@@ -137,8 +135,6 @@ def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_e
 
 
 def read_beads(path: str) -> list:
-    from aligners.beads import parse_bead
-
     beads = []
     for number, line in enumerate(read_lines(path, allow_empty=True), 1):
         if not line.strip():
