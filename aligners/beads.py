@@ -22,6 +22,11 @@ class Bead:
         return f"{len(self.src)}-{len(self.tgt)}"
 
 
+def joined(sentences: list[str], ids: list[int]) -> str:
+    """The text of one side of a bead: its sentences joined by spaces."""
+    return " ".join(sentences[k] for k in ids)
+
+
 def format_bead(bead: Bead, with_score: bool = True) -> str:
     """Vecalign's line format: `[0, 1]:[2]:0.873` (the score is optional)."""
     text = f"[{', '.join(map(str, bead.src))}]:[{', '.join(map(str, bead.tgt))}]"

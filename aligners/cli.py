@@ -11,7 +11,7 @@ import os
 
 import click
 
-from aligners.beads import Bead, format_bead, parse_bead
+from aligners.beads import Bead, format_bead, joined, parse_bead
 from mt.errors import InputError
 from mt.files import atomic_output, read_lines, read_text
 
@@ -37,8 +37,8 @@ def _cell(text: str) -> str:
 def render(beads, src: list[str], tgt: list[str], fmt: str) -> str:
     lines = []
     for bead in beads:
-        src_text = " ".join(src[i] for i in bead.src)
-        tgt_text = " ".join(tgt[j] for j in bead.tgt)
+        src_text = joined(src, bead.src)
+        tgt_text = joined(tgt, bead.tgt)
         if fmt == "beads":
             lines.append(format_bead(bead))
         elif fmt == "tsv":

@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
+from aligners.beads import joined
 from mt import __version__
 from mt.errors import InputError
 from mt.files import atomic_output
@@ -156,7 +157,7 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
                     paragraphs={"ko": _paragraph_ids(ko, ko_paragraphs), "en": _paragraph_ids(en, en_paragraphs)})
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
-        pair = PairRecord(doc.id, " ".join(ko[i] for i in bead.src), " ".join(en[i] for i in bead.tgt),
+        pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))
     reject_unaligned_neighbours(pairs, layout)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aligners.beads import Bead
+from aligners.beads import Bead, joined
 from eval.scoring import segment_scores
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ PAIR_MIN_CHRF = 25.0
 MERGE_MIN_FOUND = 40.0
 # Below this share, a sentence of a many-sentence bead is taken as missing from the other side.
 DETACH_MAX_FOUND = 30.0
-
-
-def joined(lines: list[str], ids: list[int]) -> str:
-    return " ".join(lines[k] for k in ids)
 
 
 def _found_in():

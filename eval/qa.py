@@ -11,7 +11,7 @@ import platform
 from dataclasses import dataclass, field
 from typing import Callable
 
-from aligners.beads import Bead
+from aligners.beads import Bead, joined
 from eval.bead_repair import absorb_one_sided, detach_unfound
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
@@ -235,9 +235,9 @@ def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[lis
     # A bead is boilerplate when all its sentences are: a byline aligned to a byline, or one alone.
     boilerplate = kinds[0] if kinds and all(kinds) else None
     return BeadText(
-        ko=" ".join(ko.sentences[i] for i in bead.src),
-        en=" ".join(en.sentences[j] for j in bead.tgt),
-        mt=" ".join(mt[i] for i in bead.src),
+        ko=joined(ko.sentences, bead.src),
+        en=joined(en.sentences, bead.tgt),
+        mt=joined(mt, bead.src),
         mt_flags=sorted({flag for i in bead.src for flag in mt_flags[i]}),
         boilerplate=boilerplate,
     )
