@@ -33,7 +33,8 @@ from aligners.beads import joined
 from mt import __version__
 from mt.errors import InputError
 from mt.files import atomic_output
-from mt.segment import split_sentences
+from mt.boilerplate import paragraph_kinds
+from mt.segment import split_paragraphs
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
 from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
@@ -69,7 +70,7 @@ class BuildSettings:
 
 # Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
 # filter must not leave old documents judged by the old rules.
-_SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "corpora.filters", "corpora.job")
+_SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "mt.script", "corpora.filters", "corpora.job")
 
 
 def _code_fingerprint(aligner: Aligner) -> str:
@@ -103,32 +104,18 @@ def _fit(pieces: list[str], n: int) -> list[str]:
     return pieces + [""] * (n - len(pieces))
 
 
-def _paragraphs(text: str, sentences: list[str], lang: str) -> Optional[list[list[str]]]:
-    """`sentences` grouped by paragraph (non-blank line), or None if splitting line by line does not
-    reproduce them."""
-    paragraphs = [split_sentences(line, lang) for line in text.split("\n") if line.strip()]
-    return paragraphs if [s for p in paragraphs for s in p] == sentences else None
-
-
-def _paragraph_ids(sentences: list[str], paragraphs: Optional[list[list[str]]]) -> list[int]:
-    """Paragraph number of each sentence; without paragraphs all count as one (which disables the
-    cross-paragraph check and makes the unaligned-neighbour check stricter)."""
-    if paragraphs is None:
-        return [0] * len(sentences)
+def _paragraph_ids(paragraphs: list[list[str]]) -> list[int]:
+    """Paragraph number of each sentence."""
     return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
 
 
-def _boilerplate_kinds(sentences: list[str], paragraphs: Optional[list[list[str]]], lang: str) -> list[Optional[str]]:
-    """Kinds per sentence, judged paragraph by paragraph where possible (a caption's description is
-    only recognisable next to its credit)."""
-    from mt.boilerplate import boilerplate_kind, paragraph_kinds
-
-    if paragraphs is None:
-        return [boilerplate_kind(sentence, lang) for sentence in sentences]
+def _boilerplate_kinds(paragraphs: list[list[str]], lang: str) -> list[Optional[str]]:
+    """Kinds per sentence, judged paragraph by paragraph (a caption's description is only
+    recognisable next to its credit)."""
     return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
 
 
-def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: Optional[list[list[str]]]) -> Optional[list[str]]:
+def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: list[list[str]]) -> Optional[list[str]]:
     """The MT as one translation per Korean sentence, or None when it cannot be matched up.
 
     MT sentences are matched document-wide when the counts agree, then one MT line per Korean
@@ -137,24 +124,24 @@ def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: Optional
     """
     if mt_text is None:
         return None
-    mt_paragraphs = [split_sentences(line, "en") for line in mt_text.split("\n") if line.strip()]
+    mt_paragraphs = split_paragraphs(mt_text, "en")
     whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
     if len(whole) == len(ko):
         return whole
     if len(mt_paragraphs) == len(ko):
         return [" ".join(paragraph) for paragraph in mt_paragraphs]
-    if ko_paragraphs is not None and len(mt_paragraphs) == len(ko_paragraphs):
+    if len(mt_paragraphs) == len(ko_paragraphs):
         return [t for ko_p, mt_p in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt_p, len(ko_p))]
     return None
 
 
 def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
-    ko = split_sentences(doc.ko, "ko")
-    en = split_sentences(doc.en, "en")
-    ko_paragraphs, en_paragraphs = _paragraphs(doc.ko, ko, "ko"), _paragraphs(doc.en, en, "en")
+    ko_paragraphs, en_paragraphs = split_paragraphs(doc.ko, "ko"), split_paragraphs(doc.en, "en")
+    ko = [sentence for paragraph in ko_paragraphs for sentence in paragraph]
+    en = [sentence for paragraph in en_paragraphs for sentence in paragraph]
     mt = _mt_sentences(doc.mt, ko, ko_paragraphs)
-    layout = Layout(kinds={"ko": _boilerplate_kinds(ko, ko_paragraphs, "ko"), "en": _boilerplate_kinds(en, en_paragraphs, "en")},
-                    paragraphs={"ko": _paragraph_ids(ko, ko_paragraphs), "en": _paragraph_ids(en, en_paragraphs)})
+    layout = Layout(kinds={"ko": _boilerplate_kinds(ko_paragraphs, "ko"), "en": _boilerplate_kinds(en_paragraphs, "en")},
+                    paragraphs={"ko": _paragraph_ids(ko_paragraphs), "en": _paragraph_ids(en_paragraphs)})
     pairs = []
     for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
         pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),

@@ -69,12 +69,10 @@ class QAReport:
 def segment_side(text: str, lang: str) -> Side:
     """Sentences paragraph by paragraph, with boilerplate judged in its paragraph (captions span one)."""
     from mt.boilerplate import paragraph_kinds
-    from mt.segment import paragraph_spans, sentence_spans
+    from mt.segment import split_paragraphs
 
     sentences, kinds = [], []
-    for start, end in paragraph_spans(text):
-        paragraph = text[start:end]
-        found = [paragraph[s:e] for s, e in sentence_spans(paragraph, lang)]
+    for found in split_paragraphs(text, lang):
         sentences.extend(found)
         kinds.extend(paragraph_kinds(found, lang))
     return Side(sentences, kinds)

@@ -234,10 +234,15 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     return spans
 
 
-def split_sentences(text: str, lang: str = "ko") -> list[str]:
-    """Sentences of a whole text, paragraph by paragraph."""
+def split_paragraphs(text: str, lang: str = "ko") -> list[list[str]]:
+    """Sentences of a whole text, grouped by paragraph (non-blank line)."""
     out = []
     for ps, pe in paragraph_spans(text):
         paragraph = text[ps:pe]
-        out.extend(paragraph[s:e] for s, e in sentence_spans(paragraph, lang))
+        out.append([paragraph[s:e] for s, e in sentence_spans(paragraph, lang)])
     return out
+
+
+def split_sentences(text: str, lang: str = "ko") -> list[str]:
+    """Sentences of a whole text, paragraph by paragraph."""
+    return [sentence for paragraph in split_paragraphs(text, lang) for sentence in paragraph]

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import click
 
-from mt.boilerplate import paragraph_kinds
-from mt.files import STDIN, atomic_output, read_text
-from mt.segment import LANGS, paragraph_spans, sentence_spans
+from mt.boilerplate import KINDS, paragraph_kinds
+from mt.files import STDIN, read_text, write_text
+from mt.segment import LANGS, split_paragraphs
 
 
 def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:
     """Output lines for `text`: sentences, "" between paragraphs, optionally KIND-prefixed."""
     lines: list[str] = []
-    for ps, pe in paragraph_spans(text):
-        paragraph = text[ps:pe]
-        sentences = [paragraph[s:e] for s, e in sentence_spans(paragraph, lang)]
+    for sentences in split_paragraphs(text, lang):
         if lines:
             lines.append("")
         if mark_boilerplate:
@@ -33,11 +31,10 @@ def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:
 @click.argument("file", default=STDIN, type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--lang", type=click.Choice(LANGS), default="ko", help="Language of the text.")
 @click.option("--mark-boilerplate", is_flag=True, default=False,
-              help="Prefix each sentence with its kind (text, dateline, byline, caption, copyright, related, email) and a tab.")
+              help=f"Prefix each sentence with its kind ({', '.join(('text',) + KINDS)}) and a tab.")
 @click.option("-o", "--output", default=STDIN, type=click.Path(allow_dash=True), help="Output file; - is stdout.")
 def segment(file: str, lang: str, mark_boilerplate: bool, output: str) -> None:
     """Split FILE (default: stdin) into sentences, one per line; paragraphs are kept as empty lines."""
     text = read_text(file)
     lines = segment_lines(text, lang, mark_boilerplate)
-    with atomic_output(output) as handle:
-        handle.write("\n".join(lines) + "\n")
+    write_text(output, "\n".join(lines) + "\n")

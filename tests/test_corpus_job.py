@@ -250,12 +250,12 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
 
 
 def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
-    from corpora.job import _mt_sentences, _paragraphs
-    from mt.segment import split_sentences
+    from corpora.job import _mt_sentences
+    from mt.segment import split_paragraphs, split_sentences
 
     ko_text = "첫 문장. 둘째 문장.\n셋째 문장."
     ko = split_sentences(ko_text, "ko")
-    paragraphs = _paragraphs(ko_text, ko, "ko")
+    paragraphs = split_paragraphs(ko_text, "ko")
     assert paragraphs == [["첫 문장.", "둘째 문장."], ["셋째 문장."]]
     assert _mt_sentences("First. Second.\nThird.", ko, paragraphs) == ["First.", "Second.", "Third."]
     assert _mt_sentences("First and second.\nThird.", ko, paragraphs) == ["First and second.", "", "Third."]
