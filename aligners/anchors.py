@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 
-from mt.numbers import number_values
+from mt.numbers import NUMBER_LANGS, number_values
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_LANGS = {"ko", "en"}
 
 
 def _numbers(text: str, lang: str) -> set[str]:
-    if lang in _NUMBER_LANGS:
+    if lang in NUMBER_LANGS:
         return {f"#{value:g}" for value in number_values(text, lang)}
     return {"#" + token.replace(",", "") for token in _DIGITS.findall(text)}
 

@@ -32,7 +32,7 @@ def bead_types(max_merge: int) -> list[BeadType]:
     shapes = [(1, 0), (0, 1)]
     for a in range(1, max_merge + 1):
         for b in range(1, max_merge + 1):
-            if a + b <= max(max_merge + 1, 2):
+            if a + b <= max_merge + 1:
                 shapes.append((a, b))
     return shapes
 

@@ -107,12 +107,12 @@ def perturb(doc_id: str, ko: list[str], en: list[str], mt: list[str] | None, rng
     units: list[tuple[list[str], list[str], list[str]]] = []  # (Korean lines, MT lines, English lines)
     has_mt = mt is not None
     mt = mt if has_mt else [""] * len(ko)
+    cuts = [p.merge_src2, p.merge_tgt2, p.merge_tgt3, p.drop_tgt, p.drop_src]
+    edge = [sum(cuts[: t + 1]) for t in range(len(cuts))]
     k = 0
     while k < len(ko):
         r = rng.random()
         left = len(ko) - k
-        cuts = [p.merge_src2, p.merge_tgt2, p.merge_tgt3, p.drop_tgt, p.drop_src]
-        edge = [sum(cuts[: t + 1]) for t in range(len(cuts))]
         if r < edge[0] and left >= 2:
             units.append(([" ".join(ko[k : k + 2])], [" ".join(mt[k : k + 2])], en[k : k + 2]))
             k += 2

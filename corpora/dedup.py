@@ -42,7 +42,7 @@ class CorpusGate:
         """
         for side, text, sentences, ids in (("ko", pair.ko, ko_sentences, pair.ko_ids),
                                           ("en", pair.en, en_sentences, pair.en_ids)):
-            for piece in [text, *(sentences[i] for i in ids)]:
+            for piece in dict.fromkeys([text, *(sentences[i] for i in ids)]):  # a 1-1 bead's text is its sentence
                 if segment_key(piece) in self.excluded:
                     return TEST_OVERLAP, f"{side} side is in an excluded test set"
         exact, near = exact_key(pair.ko, pair.en), near_key(pair.ko, pair.en)

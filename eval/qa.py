@@ -139,7 +139,8 @@ def check_document(
     beads = absorb_one_sided(detach_unfound(beads, en, mt), ko, en, mt)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
-    pair_scores = segment_scores([texts[k].mt for k in two_sided], [texts[k].en for k in two_sided], list(SIMILARITY_METRICS))
+    hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
+    pair_scores = segment_scores(hyps, refs, list(SIMILARITY_METRICS))
     scores_of = dict(zip(two_sided, pair_scores))
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
@@ -154,7 +155,7 @@ def check_document(
                 boilerplate=text.boilerplate, flags=flags, notes=notes,
             )
         )
-    document_scores = corpus_scores([texts[k].mt for k in two_sided], [texts[k].en for k in two_sided], list(SIMILARITY_METRICS)) if two_sided else []
+    document_scores = corpus_scores(hyps, refs, list(SIMILARITY_METRICS)) if two_sided else []
     return DocumentReport(
         name=name, mt_source=mt_source, ko_sentences=len(ko.sentences), en_sentences=len(en.sentences),
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),

@@ -224,9 +224,12 @@ def _english(text: str, taken: list[tuple[int, int]]) -> list[Number]:
     return found
 
 
+NUMBER_LANGS = ("ko", "en")  # languages whose number words and units are read
+
+
 def extract_numbers(text: str, lang: str) -> list[Number]:
     """Numbers of `text` in reading order; `lang` is "ko" or "en"."""
-    if lang not in {"ko", "en"}:
+    if lang not in NUMBER_LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected 'ko' or 'en'")
     numbers = []
     taken = []

@@ -162,7 +162,7 @@ def _dot_ends_sentence(text: str, dot: int, after: int, lang: str) -> bool:
     token = _previous_token(text, dot)
     following = _next_word(text, after)
     next_char = following[:1]
-    if token in _TITLES or token.rstrip(".") in _TITLES:
+    if token in _TITLES:
         return False
     if len(token) == 1 and token.isupper() and token.isascii():
         return False  # an initial: John F. Kennedy, 존 F. 케네디
