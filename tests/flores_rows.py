@@ -27,3 +27,15 @@ def write_flores_folder(root: Path, count: int = 11) -> str:
     metadata = ["URL\tdomain\ttopic\thas_image\thas_hyperlink"] + [f"{url}\t\t\t\t" for url in flores_rows("url", count)]
     (folder / "metadata_devtest.tsv").write_text("\n".join(metadata) + "\n", encoding="utf-8")
     return str(root)
+
+
+def flores_article(tmp_path, drop_english=None):
+    """A FLORES devtest document (Amazon buys Ring) as article files; MT is the real opus-mt output."""
+    ko, en, mt = (flores_rows(kind, 10)[5:] for kind in ("ko", "en", "mt"))
+    if drop_english is not None:
+        del en[drop_english]
+    paths = {}
+    for name, lines in (("ko", ko), ("en", en), ("mt", mt)):
+        paths[name] = tmp_path / f"{name}.txt"
+        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return paths

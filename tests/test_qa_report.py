@@ -1,7 +1,6 @@
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -9,9 +8,9 @@ from click.testing import CliRunner
 from aligners.beads import Bead
 from eval.html_report import render_html
 from eval.qa import build_report, check_document, report_json, sides_from_sentences
+from flores_rows import flores_article
 from mt.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
 ATTACK_KO = "<script>document.body.setAttribute('data-pwned','ko')</script> 정부는 발표했다."
 ATTACK_EN = '"onerror="document.body.setAttribute(\'data-pwned\',\'en\')" <img src=x onerror="document.body.setAttribute(\'data-pwned\',\'img\')">'
 ATTACK_NAME = "<b>doc</b>&amp;"
@@ -74,20 +73,6 @@ def test_json_report_has_document_scores_and_counts_per_flag():
     assert set(data["flag_counts"]) >= {"omission", "addition", "number_mismatch", "untranslated", "low_similarity", "repetition"}
     assert doc["beads"][0]["ko"] == ATTACK_KO  # text kept verbatim in JSON
     assert {s["name"] for s in doc["scores"]} == {"BLEU", "chrF2"}
-
-
-def flores_article(tmp_path, drop_english=None):
-    """A FLORES devtest document (Amazon buys Ring) as article files; MT is the real opus-mt output."""
-    ko = (FIXTURES / "flores_devtest60.kor").read_text(encoding="utf-8").splitlines()[5:10]
-    en = (FIXTURES / "flores_devtest60.eng").read_text(encoding="utf-8").splitlines()[5:10]
-    mt = (FIXTURES / "flores_devtest60.opus-mt-ko-en.hyp").read_text(encoding="utf-8").splitlines()[5:10]
-    if drop_english is not None:
-        del en[drop_english]
-    paths = {}
-    for name, lines in (("ko", ko), ("en", en), ("mt", mt)):
-        paths[name] = tmp_path / f"{name}.txt"
-        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return paths
 
 
 def run_qa_cli(*args):

@@ -7,8 +7,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from flores_rows import flores_article
 from mt.cli import main
-from tests.test_qa_report import flores_article
 
 
 @pytest.mark.slow

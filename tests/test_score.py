@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from eval.scoring import corpus_scores, paired_test, segment_scores
+from flores_rows import FILES, FIXTURES
 from mt.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REF = str(FIXTURES / "flores_devtest60.eng")
-HYP = str(FIXTURES / "flores_devtest60.opus-mt-ko-en.hyp")
+REF = str(FIXTURES / FILES["en"])
+HYP = str(FIXTURES / FILES["mt"])
 
 
 def lines(path):
