@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from aligners.anchors import shared_anchors
-from aligners.beads import Bead
+from aligners.beads import Bead, beads_from_path
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types
 from aligners.embeddings import E5, span_embeddings
 from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
@@ -80,7 +80,7 @@ def align(
     scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
     path = align_path(scorer, bead_types(max_merge), radius)
     scores = bead_scores(scorer, path, radius)
-    return [Bead(list(range(i - a, i)), list(range(j - b, j)), round(float(score), 4)) for ((a, b), i, j), score in zip(path, scores)]
+    return beads_from_path(path, [round(float(score), 4) for score in scores])
 
 
 def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:

@@ -22,6 +22,11 @@ class Bead:
         return f"{len(self.src)}-{len(self.tgt)}"
 
 
+def beads_from_path(path: list, scores) -> list[Bead]:
+    """Beads from a DP path of ((a, b), i, j) steps: a source and b target sentences ending at i, j."""
+    return [Bead(list(range(i - a, i)), list(range(j - b, j)), score) for ((a, b), i, j), score in zip(path, scores)]
+
+
 def joined(sentences: list[str], ids: list[int]) -> str:
     """The text of one side of a bead: its sentences joined by spaces."""
     return " ".join(sentences[k] for k in ids)

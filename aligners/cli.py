@@ -13,7 +13,7 @@ import click
 
 from aligners.beads import Bead, format_bead, joined, parse_bead
 from mt.errors import InputError
-from mt.files import atomic_output, read_lines, read_text
+from mt.files import atomic_output, check_output_dir, read_lines, read_text
 
 FORMATS = ("beads", "tsv", "jsonl")
 
@@ -105,9 +105,8 @@ def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_e
     else:
         jobs = [(src, tgt, mt_path, output)]
     loaded = [(_job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
-    for _, out in loaded:
-        if out != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
-            raise InputError("output directory does not exist", out)
+    for _, out in loaded:  # every input and output is checked before anything is written
+        check_output_dir(out)
 
     from aligners.aligner import align as align_sentences
 

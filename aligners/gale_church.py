@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from aligners.beads import Bead
+from aligners.beads import Bead, beads_from_path
 from aligners.dp import align_path
 
 PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2, (2, 2): 0.011}
@@ -42,4 +42,5 @@ class GaleChurchScorer:
 
 def gale_church(src: list[str], tgt: list[str]) -> list[Bead]:
     scorer = GaleChurchScorer(np.array([len(s) for s in src], float), np.array([len(t) for t in tgt], float))
-    return [Bead(list(range(i - a, i)), list(range(j - b, j)), 1.0) for (a, b), i, j in align_path(scorer, list(PRIORS))]
+    path = align_path(scorer, list(PRIORS))
+    return beads_from_path(path, [1.0] * len(path))

@@ -66,6 +66,12 @@ def read_lines(path: str, *, allow_empty: bool = False) -> list[str]:
     return lines
 
 
+def check_output_dir(path: str) -> None:
+    """Refuse an output whose directory is missing; callers writing several files check them all first."""
+    if path != STDIN and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise InputError("output directory does not exist", path)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO]:
     """Yield a handle whose content appears at `path` only if the block finishes without error.
@@ -80,9 +86,8 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO]:
             yield sys.stdout
             sys.stdout.flush()
         return
+    check_output_dir(path)
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise InputError("output directory does not exist", path)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as handle:
@@ -101,4 +106,4 @@ def write_text(path: str | None, text: str) -> None:
         handle.write(text)
 
 
-__all__ = ["STDIN", "InputError", "atomic_output", "decode_text", "display_name", "read_lines", "read_text", "write_text"]
+__all__ = ["STDIN", "InputError", "atomic_output", "check_output_dir", "decode_text", "display_name", "read_lines", "read_text", "write_text"]
