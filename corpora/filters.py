@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Callable, Optional
 
-from corpora.records import PairRecord
+from corpora.records import PairRecord, format_ids
 from mt.script import is_hangul, letter_share
 
 # Every reason a pair can be rejected for, in the order the checks run; stats list them in this order.
@@ -90,12 +90,8 @@ def check_cross_paragraph(pair: PairRecord, layout: Layout) -> Verdict:
     for side, ids in (("ko", pair.ko_ids), ("en", pair.en_ids)):
         paragraphs = sorted({layout.paragraphs[side][i] for i in ids})
         if len(paragraphs) > 1:
-            return CROSS_PARAGRAPH, f"{side} sentences {_ids(ids)} span paragraphs {_ids(paragraphs)}"
+            return CROSS_PARAGRAPH, f"{side} sentences {format_ids(ids)} span paragraphs {format_ids(paragraphs)}"
     return None
-
-
-def _ids(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
 
 
 def check_unaligned(pair: PairRecord, settings: FilterSettings) -> Verdict:

@@ -185,13 +185,12 @@ class ShardStore:
         """Temporary files of shards a kill -9 interrupted; atomic_output could not clean those up."""
         for sub in os.scandir(self.root):
             if sub.is_dir():
-                for entry in os.scandir(sub.path):
-                    if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-                        os.unlink(entry.path)
+                _remove_temporaries(sub.path)
 
 
-def _remove_stale_outputs(out_dir: str) -> None:
-    for entry in os.scandir(out_dir):
+def _remove_temporaries(directory: str) -> None:
+    """atomic_output's `.NAME.*.tmp` files left in `directory` by a killed run."""
+    for entry in os.scandir(directory):
         if entry.is_file() and entry.name.startswith(".") and entry.name.endswith(".tmp"):
             os.unlink(entry.path)
 
@@ -271,7 +270,7 @@ def _exclusive(out_dir: str) -> Iterator[None]:
 def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
                   excluded: set[int], jobs: int, aligner: Aligner,
                   progress: Optional[Callable[[DocumentResult], None]]) -> dict:
-    _remove_stale_outputs(out_dir)
+    _remove_temporaries(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
     gate = CorpusGate(excluded)

@@ -29,3 +29,8 @@ class PairRecord:
     @classmethod
     def from_json(cls, data: dict) -> "PairRecord":
         return cls(**data)
+
+
+def format_ids(ids: list[int]) -> str:
+    """Sentence ids as written in TSV, TMX props and reject details: "3,4"."""
+    return ",".join(map(str, ids))

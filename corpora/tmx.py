@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from mt import __version__
 from mt.errors import InputError
-from corpora.records import PairRecord
+from corpora.records import PairRecord, format_ids
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -30,8 +30,8 @@ def write_unit(handle: IO[str], pair: PairRecord, tuid: int) -> None:
     """One <tu>; provenance goes into x- props, which TMX reserves for user-defined properties."""
     props = {
         "x-doc": pair.doc,
-        "x-ko-ids": ",".join(map(str, pair.ko_ids)),
-        "x-en-ids": ",".join(map(str, pair.en_ids)),
+        "x-ko-ids": format_ids(pair.ko_ids),
+        "x-en-ids": format_ids(pair.en_ids),
         "x-score": f"{pair.score:.4f}",
     }
     handle.write(f'    <tu tuid="{tuid}">\n')

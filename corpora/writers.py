@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 from mt.files import atomic_output
 from corpora import tmx
-from corpora.records import PairRecord
+from corpora.records import PairRecord, format_ids
 
 FORMATS = ("tsv", "moses", "jsonl", "tmx")
 REJECTS_FILE = "rejects.jsonl"
@@ -29,10 +29,6 @@ def output_files(fmt: str) -> list[str]:
         "jsonl": ["corpus.jsonl"],
         "tmx": ["corpus.tmx"],
     }[fmt]
-
-
-def _ids(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
 
 
 def _provenance(pair: PairRecord) -> dict:
@@ -52,7 +48,7 @@ def open_corpus(out_dir: str, fmt: str) -> Iterator[Write]:
         if fmt == "tsv":
             def write(pair: PairRecord) -> None:
                 handles[0].write(
-                    f"{pair.ko}\t{pair.en}\t{pair.doc}\t{_ids(pair.ko_ids)}\t{_ids(pair.en_ids)}\t{pair.score:.4f}\n"
+                    f"{pair.ko}\t{pair.en}\t{pair.doc}\t{format_ids(pair.ko_ids)}\t{format_ids(pair.en_ids)}\t{pair.score:.4f}\n"
                 )
         elif fmt == "moses":
             def write(pair: PairRecord) -> None:

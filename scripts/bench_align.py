@@ -17,7 +17,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads: one thread,
 from aligners import align  # noqa: E402
 from aligners.beads import parse_bead  # noqa: E402
 from aligners.gale_church import gale_church  # noqa: E402
-from aligners.synthetic import news_benchmark  # noqa: E402
+from aligners.synthetic import AlignDocument, news_benchmark  # noqa: E402
 from eval.alignment_metrics import score_alignments  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,11 +44,6 @@ def run_config(docs, name, src_lang, tgt_lang):
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
 
 
-class Doc:
-    def __init__(self, src, tgt, mt, gold):
-        self.src, self.tgt, self.mt, self.gold = src, tgt, mt, gold
-
-
 def textberg(data):
     folder = os.path.join(data, "textberg-dev")
 
@@ -56,7 +51,7 @@ def textberg(data):
         with open(os.path.join(folder, name), encoding="utf-8") as handle:
             return handle.read().rstrip("\n").split("\n")
 
-    return [Doc(lines("dev.de"), lines("dev.fr"), lines("dev.de-fr.mt"), [parse_bead(x) for x in lines("dev.defr")])]
+    return [AlignDocument("textberg-dev", lines("dev.de"), lines("dev.fr"), lines("dev.de-fr.mt"), [parse_bead(x) for x in lines("dev.defr")])]
 
 
 def speed(docs, size=1000, repeats=5):
