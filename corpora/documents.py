@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from mt.errors import InputError
-from mt.files import read_text
+from mt.files import iter_json_objects, read_text
 
 KO_SUFFIX, EN_SUFFIX, MT_SUFFIX = ".ko.txt", ".en.txt", ".ko.mt.txt"
 
@@ -69,27 +69,17 @@ def _from_directory(directory: str, docs: list[str]) -> Iterator[Document]:
 
 def _from_manifest(path: str) -> Iterator[Document]:
     seen: set[str] = set()
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                data = json.loads(line) if line.strip() else None
-            except UnicodeDecodeError:
-                raise InputError(f"line {number}: not valid UTF-8", path) from None
-            except json.JSONDecodeError as err:
-                raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
-            if data is None:
-                continue
-            if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "ko", "en")):
-                raise InputError(f'line {number}: expected an object with string "id", "ko" and "en"', path)
-            if data.get("mt") is not None and not isinstance(data["mt"], str):
-                raise InputError(f'line {number}: "mt" must be a string', path)
-            doc_id = data["id"]
-            _check_id(doc_id, f"{path} line {number}")
-            if doc_id in seen:
-                raise InputError(f"line {number}: duplicate document id {doc_id!r}", path)
-            seen.add(doc_id)
-            yield Document(doc_id, data["ko"], data["en"], data.get("mt"))
+    for number, data in iter_json_objects(path):
+        if not all(isinstance(data.get(k), str) for k in ("id", "ko", "en")):
+            raise InputError(f'line {number}: expected an object with string "id", "ko" and "en"', path)
+        if data.get("mt") is not None and not isinstance(data["mt"], str):
+            raise InputError(f'line {number}: "mt" must be a string', path)
+        doc_id = data["id"]
+        _check_id(doc_id, f"{path} line {number}")
+        if doc_id in seen:
+            raise InputError(f"line {number}: duplicate document id {doc_id!r}", path)
+        seen.add(doc_id)
+        yield Document(doc_id, data["ko"], data["en"], data.get("mt"))
     if not seen:
         raise InputError("empty manifest", path)
 

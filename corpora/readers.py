@@ -13,25 +13,11 @@ import os
 from typing import Iterator
 
 from mt.errors import InputError
+from mt.files import iter_json_objects, iter_lines
 from corpora import tmx
 from corpora.writers import output_files
 
 Pair = tuple[str, str]
-
-
-def _lines(path: str) -> Iterator[tuple[int, str]]:
-    """Numbered lines, decoded strictly but streamed, so a large corpus never sits in memory whole."""
-    if not os.path.isfile(path):
-        raise InputError("no such file" if not os.path.exists(path) else "not a regular file", path)
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            if b"\x00" in raw:
-                raise InputError(f"line {number}: binary data (NUL bytes), expected UTF-8 text", path)
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                raise InputError(f"line {number}: not valid UTF-8 (byte 0x{raw[err.start]:02x})", path) from None
-            yield number, line.rstrip("\r\n")
 
 
 def _moses_partner(path: str) -> tuple[str, str] | None:
@@ -60,26 +46,20 @@ def read_pairs(path: str) -> Iterator[Pair]:
         return
     moses = _moses_partner(path)
     if moses:
-        for ko, en in itertools.zip_longest(_lines(moses[0]), _lines(moses[1])):
+        for ko, en in itertools.zip_longest(iter_lines(moses[0]), iter_lines(moses[1])):
             if ko is None or en is None:
                 raise InputError(f"{moses[0]} and {moses[1]} have different line counts", path)
             yield ko[1], en[1]
         return
     if path.endswith(".tsv"):
-        for number, line in _lines(path):
+        for number, line in iter_lines(path):
             columns = line.split("\t")
             if len(columns) < 2:
                 raise InputError(f"line {number}: expected Korean<TAB>English", path)
             yield columns[0], columns[1]
     elif path.endswith(".jsonl"):
-        for number, line in _lines(path):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
-            if not isinstance(data, dict) or not isinstance(data.get("ko"), str) or not isinstance(data.get("en"), str):
+        for number, data in iter_json_objects(path):
+            if not isinstance(data.get("ko"), str) or not isinstance(data.get("en"), str):
                 raise InputError(f'line {number}: expected an object with string "ko" and "en"', path)
             yield data["ko"], data["en"]
     elif path.endswith(".tmx"):
@@ -100,6 +80,6 @@ def read_segments(path: str) -> Iterator[str]:
             yield ko
             yield en
     else:
-        for _, line in _lines(path):
+        for _, line in iter_lines(path):
             if line.strip():
                 yield line

@@ -8,6 +8,7 @@ half-written output file behind.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -66,6 +67,35 @@ def read_lines(path: str, *, allow_empty: bool = False) -> list[str]:
     return lines
 
 
+def iter_lines(path: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines, checked like `read_text` but streamed, so a large corpus never sits in memory whole."""
+    if not os.path.isfile(path):
+        raise InputError("no such file" if not os.path.exists(path) else "not a regular file", path)
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if b"\x00" in raw:
+                raise InputError(f"line {number}: binary data (NUL bytes), expected UTF-8 text", path)
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise InputError(f"line {number}: not valid UTF-8 (byte 0x{raw[err.start]:02x})", path) from None
+            yield number, line.rstrip("\r\n")
+
+
+def iter_json_objects(path: str) -> Iterator[tuple[int, dict]]:
+    """Numbered JSON objects of a JSONL file; blank lines are allowed, anything else malformed is an error."""
+    for number, line in iter_lines(path):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
+        if not isinstance(record, dict):
+            raise InputError(f"line {number}: expected a JSON object", path)
+        yield number, record
+
+
 def check_output_dir(path: str) -> None:
     """Refuse an output whose directory is missing; callers writing several files check them all first."""
     if path != STDIN and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
@@ -106,4 +136,4 @@ def write_text(path: str | None, text: str) -> None:
         handle.write(text)
 
 
-__all__ = ["STDIN", "InputError", "atomic_output", "check_output_dir", "decode_text", "display_name", "read_lines", "read_text", "write_text"]
+__all__ = ["STDIN", "InputError", "atomic_output", "check_output_dir", "decode_text", "display_name", "iter_json_objects", "iter_lines", "read_lines", "read_text", "write_text"]

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from mt.errors import InputError
-from mt.files import STDIN, read_text
+from mt.files import STDIN, iter_json_objects, read_text
 from mt.translate import Document
 
 
 def read_manifest(path: str) -> list[Document]:
     """`{"id": ..., "text": ...}` per line; blank lines are allowed, anything else malformed is an error."""
     documents = []
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"not valid JSON ({err.msg})", where) from None
-        if not isinstance(record, dict) or "id" not in record or "text" not in record:
-            raise InputError('expected an object with "id" and "text"', where)
+    for number, record in iter_json_objects(path):
+        if "id" not in record or "text" not in record:
+            raise InputError(f'line {number}: expected an object with "id" and "text"', path)
         if not isinstance(record["text"], str):
-            raise InputError('"text" must be a string', where)
+            raise InputError(f'line {number}: "text" must be a string', path)
         if not record["text"].strip():
-            raise InputError(f"empty text for id {record['id']!r}", where)
+            raise InputError(f"line {number}: empty text for id {record['id']!r}", path)
         documents.append(Document(str(record["id"]), record["text"].replace("\r\n", "\n")))
+    if not documents:
+        raise InputError("empty input", path)
     return documents
 
 

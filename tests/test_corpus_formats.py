@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from corpora.documents import iter_documents
 from corpora.readers import read_pairs, read_segments
 from corpora.records import PairRecord
 from corpora.writers import open_corpus, open_rejects, output_files
@@ -138,3 +139,13 @@ def test_test_set_segments_from_plain_and_parallel_files(tmp_path):
     assert list(read_segments(str(plain))) == ["첫 문장.", "둘째 문장."]
     write_all(tmp_path, "tsv", pairs=PAIRS[:1])
     assert list(read_segments(str(tmp_path / "corpus.tsv"))) == [PAIRS[0].ko, PAIRS[0].en]
+
+
+def test_build_manifest_with_binary_line_names_the_line(tmp_path):
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_bytes(b'{"id": "a", "ko": "\xea\xb0\x80", "en": "a"}\n\x00\x01\x02\n')
+    with pytest.raises(InputError, match=r"m\.jsonl: line 2: binary data"):
+        list(iter_documents(str(manifest)))
+    manifest.write_bytes(b'["id", "ko", "en"]\n')
+    with pytest.raises(InputError, match=r"m\.jsonl: line 1: expected a JSON object"):
+        list(iter_documents(str(manifest)))

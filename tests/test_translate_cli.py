@@ -160,8 +160,8 @@ def test_offline_model_gives_one_line_and_exit_2(tmp_path):
         ("empty.txt", b"", "empty input"),
         ("latin1.txt", "café".encode("latin-1"), "not valid UTF-8"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
-        ("bad.jsonl", b'{"id": 1, "text": "\xea\xb0\x80"}\n{"id": 2\n', "bad.jsonl:2: not valid JSON"),
-        ("blank.jsonl", b'{"id": 1, "text": "  "}\n', "bad.jsonl:1: empty text"),
+        ("bad.jsonl", b'{"id": 1, "text": "\xea\xb0\x80"}\n{"id": 2\n', "bad.jsonl: line 2: not valid JSON"),
+        ("blank.jsonl", b'{"id": 1, "text": "  "}\n', "bad.jsonl: line 1: empty text"),
     ],
 )
 def test_bad_input_one_line_exit_2_no_output(tmp_path, name, content, message):
