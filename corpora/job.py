@@ -157,11 +157,14 @@ class ShardStore:
     def __init__(self, out_dir: str, work_key: str):
         self.root = os.path.join(out_dir, WORK_DIR, "shards")
         self.work_key = work_key
+        self.used: set[str] = set()
         os.makedirs(self.root, exist_ok=True)
 
     def path(self, doc: Document) -> str:
         key = hashlib.sha256((doc.fingerprint() + self.work_key).encode("utf-8")).hexdigest()
-        return os.path.join(self.root, key[:2], key + ".jsonl")
+        path = os.path.join(self.root, key[:2], key + ".jsonl")
+        self.used.add(path)
+        return path
 
     def load(self, doc: Document) -> Optional[DocumentResult]:
         path = self.path(doc)
@@ -180,6 +183,21 @@ class ShardStore:
             handle.write(json.dumps(meta, ensure_ascii=False) + "\n")
             for pair in result.pairs:
                 handle.write(json.dumps(pair.to_json(), ensure_ascii=False) + "\n")
+
+    def remove_unused(self) -> int:
+        """Shards of documents that are no longer in the input, or of other settings; called after a
+        complete build, so an edited or shrunk input does not leave old work behind forever."""
+        removed = 0
+        for sub in os.scandir(self.root):
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub.path):
+                if entry.is_file() and entry.name.endswith(".jsonl") and entry.path not in self.used:
+                    os.unlink(entry.path)
+                    removed += 1
+            if not any(os.scandir(sub.path)):
+                os.rmdir(sub.path)
+        return removed
 
     def remove_stale_temporaries(self) -> None:
         """Temporary files of shards a kill -9 interrupted; atomic_output could not clean those up."""
@@ -297,11 +315,13 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
                     write_reject(pair)
             if progress:
                 progress(result)
+    counts["shards_removed"] = store.remove_unused()
     stats = {
         "format": settings.format,
         "documents": counts["documents"],
         "documents_processed": counts["documents_processed"],
         "documents_reused": counts["documents_reused"],
+        "shards_removed": counts["shards_removed"],
         "documents_mt_used": counts["documents_mt_used"],
         "ko_sentences": counts["ko_sentences"],
         "en_sentences": counts["en_sentences"],

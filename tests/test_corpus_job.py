@@ -1,3 +1,4 @@
+import glob
 import json
 import os
 import shutil
@@ -126,6 +127,21 @@ def test_adding_articles_reuses_finished_ones_and_output_matches_a_fresh_build(t
     assert lines(tmp_path / "out" / "corpus.tsv") == lines(tmp_path / "fresh" / "corpus.tsv")
     assert lines(tmp_path / "out" / "rejects.jsonl") == lines(tmp_path / "fresh" / "rejects.jsonl")
     assert fresh["documents_processed"] == 5
+
+
+def test_shards_of_edited_or_removed_articles_are_pruned_after_a_complete_build(tmp_path):
+    source = article_dir(tmp_path)
+    run(source, tmp_path / "out")
+    shards = lambda: sorted(glob.glob(str(tmp_path / "out" / WORK_DIR / "shards" / "*" / "*.jsonl")))
+    before = shards()
+    assert len(before) == 4
+    removed_ko = sorted(source.glob("*.ko.txt"))[0]
+    removed_ko.unlink()
+    removed_ko.with_name(removed_ko.name.replace(".ko.txt", ".en.txt")).unlink()
+    stats = run(source, tmp_path / "out")
+    after = shards()
+    assert stats["shards_removed"] == 1 and len(after) == 3 and set(after) < set(before)
+    assert run(source, tmp_path / "out")["shards_removed"] == 0
 
 
 def test_changed_article_or_filter_settings_redo_the_work(tmp_path):
