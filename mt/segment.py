@@ -282,6 +282,8 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     start = 0
     for cut in cuts + [len(text)]:
         chunk = text[start:cut]
+        if cut < len(text) and not any(char.isalnum() for char in chunk):
+            continue  # a stray mark (`제공한다. . 과학자들은`) is no sentence: it joins the next one
         stripped = chunk.strip()
         if stripped:
             left = start + len(chunk) - len(chunk.lstrip())

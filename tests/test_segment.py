@@ -59,6 +59,8 @@ def test_spans_cover_every_character_and_survive_rebuilding():
         ('"첫 문장이다.   " "둘째 문장이다."', ['"첫 문장이다.   "', '"둘째 문장이다."']),
         ('제거해야 한다. " 이는 ""광자""라고 불린다. " 끝이다.',
          ["제거해야 한다.", '" 이는 ""광자""라고 불린다. "', "끝이다."]),
+        # a stray mark is no sentence of its own (FLORES line copied with the source's leading ". ")
+        ("깃털 배열을 제공한다. . 과학자들은 밝혔다.", ["깃털 배열을 제공한다.", ". 과학자들은 밝혔다."]),
         # a citation or gloss after the end belongs to that sentence; a parenthesis that opens
         # the next sentence, or is a sentence itself, does not
         ("시간제한이 더 적습니다. (Bremer, 1998) 인터넷은 편리합니다.",
