@@ -9,25 +9,29 @@ quotes and brackets) followed by whitespace, unless that end is one of the known
 
 - inside a quotation or parenthesis: “…다. …다”라고 말했다 is one sentence; a quote that stands
   alone after its final mark (…다.” 그는) still ends one;
-- after a title or an initial (Dr. Ehud Ur, John F. Kennedy), after No./Jan./p. before a number,
-  and after an initialism or Inc./Co./etc. unless a typical sentence opener follows (in the U.S.
-  The …, but the U.S. Army);
+- after a title or an initial (Dr. Ehud Ur, John F. Kennedy, Roe v. Wade), after No./Jan./p.
+  before a number, and after an initialism (also non-U.S.) or Inc./Co. unless a typical sentence
+  opener follows (in the U.S. The …, but the U.S. Army);
 - a date written with spaces (2024. 3. 10.), and in Korean any period after a number;
 - a quotation followed by a detached quotative particle (…다.” 라고 말했다);
 - an ellipsis in mid-sentence (가르쳤고,... 책을), and in English anything followed by a lowercase
   word.
 
-Korean also ends a sentence at 니다 followed by whitespace even without a period (a common omission
-in news copy and translations). Both languages end one before a bullet (▲ ▶ ■ …) in mid-paragraph
+Korean also ends a sentence at an unambiguous verb ending followed by whitespace even without a
+period (a common omission in news copy and translations): 니다, 했다/있다/된다/먹는다 …, 것이다/
+때문이다, but not a bare 다 (보다, 바다, 캐나다). A parenthesis right after a sentence end joins that
+sentence when it is attached, ends the paragraph or is a citation (…적습니다. (Bremer, 1998)), unless
+it is a sentence itself. Both languages end one before a bullet (▲ ▶ ■ …) in mid-paragraph
 and after a leading dateline or byline ("(서울=연합뉴스) 홍길동 기자 =", "SEOUL, March 3 (Yonhap)
 --") so that boilerplate can be marked on its own.
 
 Quotes are paired before any splitting. Straight quotes count as opening after whitespace or an
 opening bracket and as closing otherwise, and pair with curly ones of the same shape (copy mixes
 “…" freely); a doubled "" (FLORES/CSV escaping) is a quote of its own kind, so a FLORES line wrapped
-in "…" with ""…"" inside pairs up correctly. An opening quote that is never closed in its paragraph,
-or closed more than 500 characters later, protects nothing, so one stray quote cannot swallow a
-paragraph.
+in "…" with ""…"" inside pairs up correctly; a straight quote with whitespace on both sides closes
+an open quote of its kind and opens one otherwise. An opening quote that is never closed in its
+paragraph, or closed more than 500 characters later, protects nothing, so one stray quote cannot
+swallow a paragraph.
 """
 
 from __future__ import annotations
@@ -42,11 +46,26 @@ LANGS = ("ko", "en")
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 
-# Terminal punctuation, any closing quotes/brackets (also after one space: `말했다. "` closing a
-# FLORES line), then whitespace.
-_CLOSE = r"(?P<close>[\"'”’」』)\]]*(?:[ \t][\"'”’」』)\]]+)?)(?=\s)"
+# Terminal punctuation, any closing quotes/brackets (also detached by spaces: `말했다.   "` closing
+# a FLORES line), then whitespace or the opening bracket of a trailing gloss.
+_CLOSERS_RUN = r"[\"'”’」』)\]]"
+_CLOSE = rf"(?P<attached>{_CLOSERS_RUN}*)(?:[ \t]+(?P<detached>{_CLOSERS_RUN}+))?(?=\s|\()"
+_FINAL_MARKS = tuple(".?!…。")
 _END = re.compile(r"(?P<punct>[.?!…。]+)" + _CLOSE)
-_KO_POLITE_END = re.compile(r"니다" + _CLOSE)
+# Korean sentences end in a verb ending, so one that is unambiguous marks an end even when the
+# period is missing (news copy, translations, headlines run into the body): 니다, and 다 after a
+# past/future/existential or present-tense stem (했다, 있다, 된다, 먹는다) or after a bound noun with
+# the copula (것이다, 때문이다). A bare 다 is left alone: 보다, 바다, 캐나다, 국가마다.
+_KO_VERB_END = re.compile(
+    r"(?:니|[었았였했됐겠있없한된는졌렸왔갔웠혔켰쳤냈봤줬뒀섰썼났샀탔]|(?:것|때문|뿐|셈)이)다" + _CLOSE
+)
+# A parenthesis right after a sentence end belongs to that sentence when it is attached to it
+# (`…제시되었습니다(제임스 외, 1995년)`), ends the paragraph (`…양성자이다. (수소 원자는 …이므로)`) or
+# is a citation (`…적습니다. (Bremer, 1998) 인터넷은 …`); one that ends like a sentence (a final mark,
+# a Korean 다) is a sentence.
+# Otherwise it opens the next sentence: `… 말했다. (CNN) Pope …`, `… 올렸다. (컴퓨터에 의한) 전자 거래에서`.
+_GLOSS = re.compile(r"(?P<space>[ \t]*)\((?P<inner>[^()\n]{1,100})\)[\"'”’」』\]]*(?:(?P<last>\s*\Z)|(?=\s))")
+_CITATION = re.compile(r",\s*\d{4}")
 # A bullet in mid-paragraph starts a new item; ▲1.2% / ▼0.3 (up/down in market reports) do not.
 _BULLET = re.compile(r"(?<=\s)[▲▶■●◆□○◇☞※►△▷◈◎](?!\s*[\d.+-])")
 
@@ -61,13 +80,15 @@ _MAX_QUOTE = 500  # a "quotation" longer than this is a mismatch, not a quotatio
 _TITLES = {
     "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
     "Cmdr", "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Messrs",
-    "Mme", "Mlle", "vs", "cf", "viz", "approx", "ca", "Ph.D", "e.g", "i.e",
+    "Mme", "Mlle", "vs", "v", "cf", "viz", "approx", "ca", "Ph.D", "e.g", "i.e",
 }
 _NUMBER_ABBREVIATIONS = {
     "No", "no", "Nos", "Vol", "vol", "p", "pp", "Fig", "fig", "Art", "art", "Sec", "Ch", "ch", "Ed", "ed",
     "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 }
-_MAYBE_FINAL_ABBREVIATIONS = {"Inc", "Ltd", "Co", "Corp", "Bros", "etc", "Jr", "Sr"}
+# Company and name suffixes are often followed by a capital in mid-sentence (Apple Inc. Chief
+# Executive …); etc. closes a list and is not, so it ends a sentence like any word.
+_MAYBE_FINAL_ABBREVIATIONS = {"Inc", "Ltd", "Co", "Corp", "Bros", "Jr", "Sr"}
 _SENTENCE_OPENERS = set(
     "The A An He She It They We I You His Her Its Their Our My This That These Those There Here But And "
     "So Yet Or In On At For From With As After Before When While If Although Though Since Because "
@@ -91,38 +112,51 @@ def paragraph_spans(text: str) -> list[Span]:
 
 
 def _quote_marks(text: str, lang: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, kind, is_opening) for every quote or bracket mark, straight runs split up."""
+    """(start, end, kind, is_opening) for every quote or bracket mark, straight runs split up.
+
+    A straight quote with whitespace on both sides says nothing by its shape: it closes a quote
+    of its kind that is still open and opens one otherwise (`한다. " 이는 …`, a FLORES line that
+    starts with a stray space).
+    """
     marks = []
+    still_open: dict[str, int] = {}
     for match in (_KO_QUOTES if lang == "ko" else _QUOTES).finditer(text):
         start, end = match.span()
         mark = match.group()
         if mark in _OPENERS:
-            marks.append((start, end, _OPENERS[mark], True))
+            found = [(start, end, _OPENERS[mark], True)]
         elif mark in _CLOSERS:
-            marks.append((start, end, _CLOSERS[mark], False))
+            found = [(start, end, _CLOSERS[mark], False)]
         else:
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
-            opening = (before.isspace() or before in "([{“‘<《〈-—") and not after.isspace()
             if mark == "'" and (before + after).isascii() and (before + after).isalnum():
                 continue  # an apostrophe inside a Latin word (Io's), not a quote
+            if before.isspace() and after.isspace():
+                opening = not still_open.get(mark[0] if len(mark) % 2 else '""')
+            else:
+                opening = (before.isspace() or before in "([{“‘<《〈-—") and not after.isspace()
             # A run of straight double quotes: "" pairs are one kind, a single " another; the outer
             # (single) quote comes first when opening, last when closing.
             kinds = ['""'] * (len(mark) // 2)
             if len(mark) % 2:
                 kinds = [mark[0]] + kinds if opening else kinds + [mark[0]]
+            found = []
             position = start
             for kind in kinds:
-                marks.append((position, position + len(kind), kind, opening))
+                found.append((position, position + len(kind), kind, opening))
                 position += len(kind)
+        for _start, _end, kind, opening in found:
+            still_open[kind] = still_open.get(kind, 0) + 1 if opening else max(still_open.get(kind, 0) - 1, 0)
+        marks.extend(found)
     return marks
 
 
-def _quoted_regions(text: str, lang: str) -> list[Span]:
+def _quoted_regions(marks: list[tuple[int, int, str, bool]]) -> list[Span]:
     """(opening mark start, closing mark start) of every matched quotation or parenthesis."""
     stack: list[tuple[int, str]] = []
     regions = []
-    for start, _end, kind, opening in _quote_marks(text, lang):
+    for start, _end, kind, opening in marks:
         if opening:
             stack.append((start, kind))
             continue
@@ -170,7 +204,7 @@ def _dot_ends_sentence(text: str, dot: int, after: int, lang: str) -> bool:
         return False
     if token[-1:].isdigit() and (next_char.isdigit() or lang == "ko"):
         return False  # 2024. 3. 10. 발표: Korean sentences end in a verb, not a number
-    if _INITIALISM.fullmatch(token) or token in _MAYBE_FINAL_ABBREVIATIONS:
+    if _INITIALISM.fullmatch(token.rsplit("-", 1)[-1]) or token in _MAYBE_FINAL_ABBREVIATIONS:  # non-U.S.
         return lang == "en" and following in _SENTENCE_OPENERS
     return True
 
@@ -185,26 +219,46 @@ def _ellipsis_ends_sentence(text: str, start: int, after: int, lang: str) -> boo
     return next_char.isupper() or next_char.isdigit()
 
 
-def _candidate_ends(text: str, lang: str) -> list[int]:
+def _sentence_end(text: str, match: re.Match, openers: set[int]) -> int | None:
+    """Where a sentence whose final mark `match` found really ends, or None where it cannot.
+
+    A detached quote that opens the next sentence stays with it, and a gloss (_GLOSS) joins the
+    sentence; an end that runs into a parenthesis that is no gloss is no end.
+    """
+    end = match.end()
+    if match.group("detached") and match.start("detached") in openers:
+        end = match.end("attached")
+    gloss = _GLOSS.match(text, end)
+    if gloss and not gloss["inner"].rstrip().endswith(_FINAL_MARKS + ("다",)) and (
+        not gloss["space"] or gloss["last"] is not None or _CITATION.search(gloss["inner"])
+    ):
+        return gloss.end()
+    return end if end == len(text) or text[end].isspace() else None
+
+
+def _candidate_ends(text: str, lang: str, openers: set[int]) -> list[int]:
     """Offsets where a sentence may end (just after its last mark), before the exceptions."""
     ends = []
-    for match in _END.finditer(text):
-        punct = match.group("punct")
-        start, end = match.start("punct"), match.end()
+    matches = list(_END.finditer(text))
+    if lang == "ko":
+        matches.extend(_KO_VERB_END.finditer(text))
+    for match in matches:
+        end = _sentence_end(text, match, openers)
+        if end is None:
+            continue
         following = _next_word(text, end)
         if lang == "en" and following[:1].islower():
             continue
         if lang == "ko" and following in _KO_QUOTATIVES:
             continue  # `…했다.” 라고 말했다`: a quotative particle set off by a stray space
+        punct = match.groupdict().get("punct")  # None after a Korean verb ending
         if punct == ".":
-            if not _dot_ends_sentence(text, start, end, lang):
+            if not _dot_ends_sentence(text, match.start("punct"), end, lang):
                 continue
-        elif "…" in punct or punct.startswith(".."):
-            if not _ellipsis_ends_sentence(text, start, end, lang):
+        elif punct and ("…" in punct or punct.startswith("..")):
+            if not _ellipsis_ends_sentence(text, match.start("punct"), end, lang):
                 continue
         ends.append(end)
-    if lang == "ko":
-        ends.extend(m.end() for m in _KO_POLITE_END.finditer(text))
     ends.append(leading_dateline(text, lang))  # 0 when there is none: an empty cut adds nothing
     ends.extend(m.start() for m in _BULLET.finditer(text))
     return ends
@@ -214,18 +268,22 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     """Sentence spans inside one paragraph, trimmed, covering every non-space character."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
-    protected = _merged(_quoted_regions(text, lang))
+    marks = _quote_marks(text, lang)
+    protected = _merged(_quoted_regions(marks))
     starts = [opened for opened, _ in protected]
+    openers = {start for start, _end, _kind, opening in marks if opening}
 
     def inside(cut: int) -> bool:
         i = bisect.bisect_left(starts, cut) - 1
         return i >= 0 and cut <= protected[i][1]
 
-    cuts = sorted({end for end in _candidate_ends(text, lang) if not inside(end)})
+    cuts = sorted({end for end in _candidate_ends(text, lang, openers) if not inside(end)})
     spans = []
     start = 0
     for cut in cuts + [len(text)]:
         chunk = text[start:cut]
+        if cut < len(text) and not any(char.isalnum() for char in chunk):
+            continue  # a stray mark (`제공한다. . 과학자들은`) is no sentence: it joins the next one
         stripped = chunk.strip()
         if stripped:
             left = start + len(chunk) - len(chunk.lstrip())

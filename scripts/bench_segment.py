@@ -5,7 +5,13 @@ score boundary precision/recall/F1 on character offsets that ignore whitespace, 
 documents. The end of a document is not counted: every splitter gets it for free. Some FLORES
 lines hold two sentences, so even a perfect splitter stays below 1.0.
 
+--audit FILE (docs/segment-audit-ko.tsv) adds the hand-audited true sentence ends inside gold lines:
+an "adjusted" score against gold + those ends next to the protocol score (a boundary inside a line
+that the audit does not list counts as wrong; `inline_not_audited` says how many), and the protocol
+ceiling, the score of a splitter that cuts exactly at gold + audited ends.
+
     python scripts/bench_segment.py [--data DIR] [--lang ko|en] [--corpus flores|news] [--splitters dari,naive,...]
+                                    [--audit docs/segment-audit-ko.tsv]
 """
 
 from __future__ import annotations
@@ -114,23 +120,69 @@ def make_splitter(name: str, lang: str) -> Callable[[str], list[str]]:
     raise SystemExit(f"unknown splitter {name!r}")
 
 
-def score(split: Callable[[str], list[str]], documents: list[list[str]]) -> dict:
+def prf(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def score(split: Callable[[str], list[str]], documents: list[list[str]], audit: list[tuple[set, set]] | None = None) -> dict:
+    """Protocol P/R/F1; with `audit` ((real ends, audited offsets) per document) also the adjusted one."""
     tp = fp = fn = 0
+    adjusted = [0, 0, 0]
+    not_audited = 0
     texts = [" ".join(lines) for lines in documents]
     started = time.perf_counter()
     outputs = [split(text) for text in texts]
     seconds = time.perf_counter() - started
-    for lines, pieces in zip(documents, outputs):
+    for i, (lines, pieces) in enumerate(zip(documents, outputs)):
         gold = boundaries(lines)
         predicted = boundaries(pieces)
         tp += len(gold & predicted)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "seconds": round(seconds, 4), "documents": len(documents), "gold_boundaries": tp + fn}
+        if audit:
+            real, audited = audit[i]
+            reference = gold | real
+            adjusted[0] += len(reference & predicted)
+            adjusted[1] += len(predicted - reference)
+            adjusted[2] += len(reference - predicted)
+            not_audited += len(predicted - gold - audited)
+    result = {**prf(tp, fp, fn), "seconds": round(seconds, 4), "documents": len(documents), "gold_boundaries": tp + fn}
+    if audit:
+        result["adjusted"] = {**prf(*adjusted), "reference_boundaries": adjusted[0] + adjusted[2],
+                              "inline_not_audited": not_audited}
+    return result
+
+
+def read_audit(path: str, lang: str, documents: list[list[str]], ids: list[tuple[str, int]]) -> list[tuple[set, set]]:
+    """(audited real sentence ends, every audited offset) per document, from an audit TSV.
+
+    Each row's left context must match the data, so an audit of other data (or another version of
+    FLORES) fails loudly instead of scoring against the wrong offsets.
+    """
+    index = {doc_id: i for i, doc_id in enumerate(ids)}
+    audit: list[tuple[set, set]] = [(set(), set()) for _ in documents]
+    with open(path, encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle if not line.startswith("#")]
+    header = rows[0]
+    rows = [dict(zip(header, values)) for values in rows[1:]]
+    if not any(row["lang"] == lang for row in rows):
+        raise SystemExit(f"{path}: no rows for --lang {lang}")
+    for row in rows:
+        doc_id = (row["split"], int(row["doc"]))
+        if row["lang"] != lang or doc_id not in index:
+            continue
+        i, offset = index[doc_id], int(row["offset"])
+        text = " ".join(documents[i])
+        cut = [j for j, char in enumerate(text) if not char.isspace()][offset - 1] + 1
+        if not text[:cut].endswith(row["left"]):
+            raise SystemExit(f"{path}: {row['split']} document {row['doc']} offset {offset} does not match the data")
+        audit[i][1].add(offset)
+        if row["verdict"] == "real":
+            audit[i][0].add(offset)
+    return audit
 
 
 def false_positive_sample(split: Callable[[str], list[str]], documents: list[list[str]], count: int) -> list[str]:
@@ -158,16 +210,24 @@ def main() -> None:
     parser.add_argument("--splitters", help="comma-separated; default: every one that handles --lang "
                         f"(ko: {DEFAULT_SPLITTERS['ko']}; en: {DEFAULT_SPLITTERS['en']})")
     parser.add_argument("--repeat", type=int, default=3, help="time the best of this many runs")
+    parser.add_argument("--audit", metavar="FILE", help="hand audit of in-line sentence ends (FLORES only), "
+                        "e.g. docs/segment-audit-ko.tsv: adds the adjusted score and the protocol ceiling")
     args = parser.parse_args()
     needed = "flores200-dev" if args.corpus == "flores" else "korean-english-news-v1"
     if not os.path.isdir(os.path.join(args.data, needed)):
         raise SystemExit(f"benchmark data {needed!r} not found under {args.data!r}: pass --data or set DARI_DATA")
+    if args.audit and args.corpus != "flores":
+        raise SystemExit("--audit needs --corpus flores")
     documents = []
+    ids: list[tuple[str, int]] = []
     if args.corpus == "news":
         documents = load_news_documents(args.data, args.lang)
     else:
         for split in args.splits.split(","):
-            documents.extend(load_documents(args.data, SPLITS[split], args.lang))
+            split_documents = load_documents(args.data, SPLITS[split], args.lang)
+            documents.extend(split_documents)
+            ids.extend((split, i) for i in range(len(split_documents)))
+    audit = read_audit(args.audit, args.lang, documents, ids) if args.audit else None
     results = {}
     for name in (args.splitters or DEFAULT_SPLITTERS[args.lang]).split(","):
         try:
@@ -176,12 +236,16 @@ def main() -> None:
             results[name] = {"skipped": f"not installed ({err.name})"}
             continue
         split(" ".join(documents[0]))  # warm up lazy loading outside the timing
-        runs = [score(split, documents) for _ in range(args.repeat)]
+        runs = [score(split, documents, audit) for _ in range(args.repeat)]
         results[name] = min(runs, key=lambda r: r["seconds"])
         if args.false_positives:
             results[name]["false_positive_sample"] = false_positive_sample(split, documents, args.false_positives)
-    print(json.dumps({"lang": args.lang, "corpus": args.corpus, "splits": args.splits if args.corpus == "flores" else None,
-                      "results": results}, indent=2, ensure_ascii=False))
+    report = {"lang": args.lang, "corpus": args.corpus, "splits": args.splits if args.corpus == "flores" else None}
+    if audit:
+        gold = sum(len(boundaries(lines)) for lines in documents)
+        real = sum(len(real_ends) for real_ends, _ in audit)
+        report["audit"] = {"file": args.audit, "real_inline_ends": real, "protocol_ceiling": prf(gold, real, 0)}
+    print(json.dumps({**report, "results": results}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,31 @@ def test_spans_cover_every_character_and_survive_rebuilding():
         ("왜일까? 그렇다! ▲첫째 항목 ▲둘째 항목", ["왜일까?", "그렇다!", "▲첫째 항목", "▲둘째 항목"]),
         ("코스피 ▲1.2% 코스닥 ▼0.3% 마감", ["코스피 ▲1.2% 코스닥 ▼0.3% 마감"]),
         ("회의가 열렸습니다 그 뒤 결론이 났다.", ["회의가 열렸습니다", "그 뒤 결론이 났다."]),
+        # other unambiguous verb endings without a period; a bare 다 (보다, 캐나다) is no ending
+        ("작전은 합동 공격을 하는 것이었다 존 장군은 지원군을 차단했다",
+         ["작전은 합동 공격을 하는 것이었다", "존 장군은 지원군을 차단했다"]),
+        ("레이스를 마쳐야 했다 그의 팀원은 선두였다.", ["레이스를 마쳐야 했다", "그의 팀원은 선두였다."]),
+        ("채굴이 간단하기 때문이다 철학자는 이론화했다.", ["채굴이 간단하기 때문이다", "철학자는 이론화했다."]),
+        ("캐나다 선수보다 바다 위에서 빨랐다.", ["캐나다 선수보다 바다 위에서 빨랐다."]),
+        ("“좋았다” 라고 말했고 “괜찮다” 고 덧붙였다", ["“좋았다” 라고 말했고 “괜찮다” 고 덧붙였다"]),
+        # FLORES/CSV wrapping: a closing quote set off by several spaces, a stray opening quote
+        # set off by one (it opens the next sentence because no quote of its kind is open)
+        ('"첫 문장이다.   " "둘째 문장이다."', ['"첫 문장이다.   "', '"둘째 문장이다."']),
+        ('제거해야 한다. " 이는 ""광자""라고 불린다. " 끝이다.',
+         ["제거해야 한다.", '" 이는 ""광자""라고 불린다. "', "끝이다."]),
+        # a stray mark is no sentence of its own (FLORES line copied with the source's leading ". ")
+        ("깃털 배열을 제공한다. . 과학자들은 밝혔다.", ["깃털 배열을 제공한다.", ". 과학자들은 밝혔다."]),
+        # a citation or gloss after the end belongs to that sentence; a parenthesis that opens
+        # the next sentence, or is a sentence itself, does not
+        ("시간제한이 더 적습니다. (Bremer, 1998) 인터넷은 편리합니다.",
+         ["시간제한이 더 적습니다. (Bremer, 1998)", "인터넷은 편리합니다."]),
+        ('"동기로 제시되었습니다(제임스 외, 1995년)" 그는 파악했다.',
+         ['"동기로 제시되었습니다(제임스 외, 1995년)"', "그는 파악했다."]),
+        ("수소 이온은 양성자이다. (수소 원자는 양성자 하나로 구성되므로)",
+         ["수소 이온은 양성자이다. (수소 원자는 양성자 하나로 구성되므로)"]),
+        ("유가를 밀어 올렸다. (컴퓨터에 의한) 전자 거래에서 올랐다.",
+         ["유가를 밀어 올렸다.", "(컴퓨터에 의한) 전자 거래에서 올랐다."]),
+        ("생산성이 떨어진다. (25도가 넘으면 졸음이 올 수 있다)", ["생산성이 떨어진다.", "(25도가 넘으면 졸음이 올 수 있다)"]),
         # a dateline and byline stand alone so they can be marked
         ("(서울=연합뉴스) 홍길동 기자 = 정부는 발표했다.", ["(서울=연합뉴스) 홍길동 기자 =", "정부는 발표했다."]),
         ("[아시아경제 홍길동 기자] 정부는 발표했다.", ["[아시아경제 홍길동 기자]", "정부는 발표했다."]),
@@ -68,6 +93,11 @@ def test_korean(text, expected):
         ('"Really?" she asked. Yes.', ['"Really?" she asked.', "Yes."]),
         ("It cost $3.5 million... and more. Then it stopped.", ["It cost $3.5 million... and more.", "Then it stopped."]),
         ("See No. 5 on Jan. 3 for details. Done.", ["See No. 5 on Jan. 3 for details.", "Done."]),
+        ("He said Roe v. Wade was settled. It held.", ["He said Roe v. Wade was settled.", "It held."]),
+        ("It offends many non-U.S. Arctic peoples. Yes.", ["It offends many non-U.S. Arctic peoples.", "Yes."]),
+        ("Meet sailors in the bar, etc. Try to talk. (See Smith, 2001) Then go.",
+         ["Meet sailors in the bar, etc.", "Try to talk. (See Smith, 2001)", "Then go."]),
+        ("Fed raised rates, he said. (CNN) Pope Benedict spoke.", ["Fed raised rates, he said.", "(CNN) Pope Benedict spoke."]),
         ("SEOUL, March 3 (Yonhap) -- North Korea fired a missile. It flew far.",
          ["SEOUL, March 3 (Yonhap) --", "North Korea fired a missile.", "It flew far."]),
     ],
