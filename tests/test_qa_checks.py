@@ -11,7 +11,6 @@ from eval.checks import (
     check_untranslated,
     low_similarity_threshold,
 )
-from eval.bead_repair import absorb_one_sided, detach_unfound
 from eval.qa import build_report, check_document, sides_from_sentences
 
 
@@ -94,19 +93,6 @@ def document(ko, en, mt, beads):
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
 MT = ["The government increased its budget by 5% this year.", "The opposition opposed it.", "The vote will be held next week."]
 EN = ["The government raised this year's budget by 5%.", "The opposition objected.", "The vote takes place next week."]
-
-
-def test_an_aligners_needless_skip_is_repaired_with_the_mt_before_flagging():
-    split = [Bead([0], [0]), Bead([1], []), Bead([], [1]), Bead([2], [2])]
-    repaired = absorb_one_sided(split, sides_from_sentences(KO, "ko"), sides_from_sentences(EN, "en"), MT)
-    assert [(b.src, b.tgt) for b in repaired] == [([0], [0]), ([1], [1]), ([2], [2])]
-
-
-def test_a_sentence_folded_into_a_bead_without_a_counterpart_is_split_off():
-    en = [EN[0], EN[2]]
-    folded = [Bead([0, 1], [0]), Bead([2], [1])]
-    repaired = detach_unfound(folded, sides_from_sentences(en, "en"), MT)
-    assert [(b.src, b.tgt) for b in repaired] == [([0], [0]), ([1], []), ([2], [1])]
 
 
 def test_a_real_omission_survives_the_repair():
