@@ -71,16 +71,27 @@ def align(
     weights: Weights | None = None,
     anchors: bool = True,
     radius: int = DEFAULT_RADIUS,
+    repair: bool = False,
 ) -> list[Bead]:
     """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
 
     `mt` is `src` machine-translated into tgt's language, line by line; `embed` is "e5", "none" or
-    a sentence-transformers model name. Bead scores are confidences in [0, 1].
+    a sentence-transformers model name. Bead scores are confidences in [0, 1]. `repair` re-checks
+    the beads against the MT (`aligners.repair`), keeping boilerplate alone; it needs `mt`.
     """
+    if repair and mt is None:
+        raise ValueError("repair re-checks beads against the MT: pass mt")
     scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
     path = align_path(scorer, bead_types(max_merge), radius)
     scores = bead_scores(scorer, path, radius)
-    return beads_from_path(path, [round(float(score), 4) for score in scores])
+    beads = beads_from_path(path, [round(float(score), 4) for score in scores])
+    if repair:
+        from aligners.repair import repair as repair_beads
+
+        fixed_src = [bool(boilerplate_kind(s, src_lang)) for s in src]
+        fixed_tgt = [bool(boilerplate_kind(t, tgt_lang)) for t in tgt]
+        beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src, fixed_tgt=fixed_tgt)
+    return beads
 
 
 def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mt.numbers import extract_numbers
+from mt.numbers import Number, extract_numbers, same_measure
 from mt.repetition import is_repetitive
 from mt.script import HANGUL_RUN
 
@@ -74,14 +74,16 @@ def check_numbers(bead: BeadText) -> Result:
     figure was changed (15,000 became 1,500). `number_missing`: a figure in digits on one side only,
     weaker evidence because English often spells out what Korean writes in digits (4위 → fourth,
     1분 → a minute, 엘리자베스 2세 → Elizabeth II), so such spelt-out forms excuse a Korean digit.
-    Values are compared as sets: "3명 … 3명" may well be "the three" once.
+    Values are compared as sets: "3명 … 3명" may well be "the three" once. What a translation may
+    rewrite is compared as `_comparable` says: clock readings, and measures in converted units.
     """
     if not (bead.ko and bead.en):
         return [], []
     ko_numbers, en_numbers = extract_numbers(bead.ko, "ko"), extract_numbers(bead.en, "en")
-    ko_values, en_values = {n.value for n in ko_numbers}, {n.value for n in en_numbers}
-    missing = {n.value for n in ko_numbers if _DIGIT.search(n.text)} - en_values - _word_values(bead.en)
-    extra = {n.value for n in en_numbers if _DIGIT.search(n.text)} - ko_values
+    ko_keys, en_keys = _comparable(ko_numbers, en_numbers), _comparable(en_numbers, ko_numbers)
+    ko_values, en_values = set(ko_keys.values()), set(en_keys.values())
+    missing = {key for n, key in ko_keys.items() if _DIGIT.search(n.text)} - en_values - _word_values(bead.en)
+    extra = {key for n, key in en_keys.items() if _DIGIT.search(n.text)} - ko_values
     if not missing and not extra:
         return [], []
     parts = []
@@ -90,6 +92,23 @@ def check_numbers(bead: BeadText) -> Result:
     if extra:
         parts.append(f"English has {_numbers(extra)} not in the Korean")
     return ["number_mismatch" if missing and extra else "number_missing"], ["; ".join(parts)]
+
+
+def _comparable(numbers: list[Number], other: list[Number]) -> dict[Number, float | tuple[int, ...]]:
+    """What to compare each number by, against the numbers of the other side.
+
+    A clock reading of two or more parts is compared whole (7:19 is not 9:19 even where 19 occurs
+    twice) when the other side gives one too, else by its parts. A measure in a unit the other
+    side does not use is left out when the other side gives the same measure in its own unit: it
+    was converted (75.6 cm → 29¾ inches).
+    """
+    other_units = {n.unit for n in other if n.unit}
+    other_clocks = any(len(n.clock) > 1 for n in other)
+    return {
+        n: n.clock if len(n.clock) > 1 and other_clocks else n.value
+        for n in numbers
+        if not (n.unit and n.unit not in other_units and any(same_measure(n, m) for m in other))
+    }
 
 
 def check_untranslated(bead: BeadText) -> Result:
@@ -156,12 +175,14 @@ def _word_values(text: str) -> set[float]:
     return values
 
 
-def _numbers(values: set[float]) -> str:
-    return ", ".join(_number(v) for v in sorted(values))
+def _numbers(keys: set) -> str:
+    return ", ".join(_number(k) for k in sorted(keys, key=lambda k: (isinstance(k, tuple), k)))
 
 
-def _number(value: float) -> str:
-    """Thousands separators from 10,000 up only, so that years read as years."""
-    if value < 10000:
-        return f"{value:g}"
-    return f"{int(value):,}" if value == int(value) else f"{value:,}"
+def _number(key: float | tuple[int, ...]) -> str:
+    """Clock readings as 7:19; thousands separators from 10,000 up only, so that years read as years."""
+    if isinstance(key, tuple):
+        return ":".join([str(key[0])] + [f"{part:02d}" for part in key[1:]])
+    if key < 10000:
+        return f"{key:g}"
+    return f"{int(key):,}" if key == int(key) else f"{key:,}"

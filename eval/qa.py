@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from aligners.beads import Bead, joined
-from eval.bead_repair import absorb_one_sided, detach_unfound
+from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
 from mt.errors import InputError
@@ -128,15 +128,16 @@ def check_document(
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
 
-    The aligner's beads are first re-examined with the MT: sentences folded into a bead without a
-    counterpart are split off (`detach_unfound`) and needless skips are undone (`absorb_one_sided`),
-    so that omissions and additions are what the MT confirms.
+    The aligner's beads are first re-examined with the MT (`aligners.repair`): sentences folded into
+    a bead without support on the other side are split off and needless skips are undone, so that
+    omissions and additions are what the MT confirms.
     """
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
     aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
-    beads = absorb_one_sided(detach_unfound(beads, en, mt), ko, en, mt)
+    beads = repair(beads, mt, en.sentences, fixed_src=[k is not None for k in ko.boilerplate],
+                   fixed_tgt=[k is not None for k in en.boilerplate])
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]

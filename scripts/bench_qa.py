@@ -70,7 +70,11 @@ def build(data: str, seed: int, english_boilerplate: bool):
                     if new is not None:
                         doc.tgt[j] = new
                         changed.add(j)
-        gold.append({"omission": omitted, "addition": added, "number_mismatch": changed})
+        one_to_one = [bead for bead in doc.gold if len(bead.src) == len(bead.tgt) == 1 and bead.tgt[0] not in changed]
+        gold.append({
+            "omission": omitted, "addition": added, "number_mismatch": changed,
+            "control": ({b.src[0] for b in one_to_one}, {b.tgt[0] for b in one_to_one}),
+        })
     return docs, gold
 
 
@@ -107,6 +111,15 @@ def score_flag(documents, gold, flag: str) -> dict:
     }
 
 
+def control_beads(documents, gold) -> list:
+    """Beads made only of untouched 1-1 FLORES pairs (no number changed): every flag on them is a false alarm."""
+    out = []
+    for document, truth in zip(documents, gold):
+        src, tgt = truth["control"]
+        out += [b for b in document.beads if (b.src or b.tgt) and set(b.src) <= src and set(b.tgt) <= tgt]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=None, help="folder with flores200-devtest/ (default: $DARI_DATA or ../shared/data)")
@@ -127,6 +140,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
 
     results = {flag: score_flag(report.documents, gold, flag) for flag in ("omission", "addition", "number_mismatch")}
+    controls = control_beads(report.documents, gold)
     boilerplate_as_error = sum(
         1 for d in report.documents for b in d.beads if b.boilerplate and {"omission", "addition"} & set(b.flags)
     )
@@ -139,6 +153,8 @@ def main() -> None:
         "english_boilerplate": args.english_boilerplate,
         "flags": results,
         "other_flags_raised": {k: v for k, v in report.flag_counts.items() if k not in results},
+        "control_beads": len(controls),
+        "flags_on_controls": {flag: sum(flag in b.flags for b in controls) for flag in report.flag_counts},
         "boilerplate_beads": sum(d.boilerplate_beads for d in report.documents),
         "boilerplate_flagged_as_omission_or_addition": boilerplate_as_error,
         "seconds": round(seconds, 1),

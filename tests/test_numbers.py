@@ -1,6 +1,6 @@
 import pytest
 
-from mt.numbers import Number, extract_numbers, number_values
+from mt.numbers import Number, extract_numbers, number_values, same_measure
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,13 @@ from mt.numbers import Number, extract_numbers, number_values
         ("2013.3.10 발표", [3, 10, 2013]),
         ("2024. 3. 10. 발표", [3, 10, 2024]),
         ("2013년 3월 10일", [3, 10, 2013]),
+        ("약 3백 7십만 인구", [3700000]),
+        ("3~4만 명", [30000, 40000]),
+        ("5000~1만 명", [5000, 10000]),
+        ("12시에", [12]),
+        ("7시 19분", [7, 19]),
+        ("3시간 동안", [3]),
+        ("합계 4분 41초 30으로", [4, 30, 41]),
     ],
 )
 def test_korean_values(text, expected):
@@ -52,6 +59,13 @@ def test_korean_values(text, expected):
         ("on May 5", [5, 5]),
         ("in 2013 2 people", [2, 2013]),
         ("five six", [5, 6]),
+        ("4.2-3.9 million years ago", [3900000, 4200000]),
+        ("2 to 3 billion", [2e9, 3e9]),
+        ("500,000-1 million", [500000, 1000000]),
+        ("29¾ inches", [29.75]),
+        ("at 1200 GMT", [12]),
+        ("at 12:00", [12]),
+        ("a time of 1:09.02", [1, 2, 9]),
     ],
 )
 def test_english_values(text, expected):
@@ -68,6 +82,10 @@ def test_english_values(text, expected):
         ("2013년 3월 10일", "March 10, 2013"),
         ("1억2천만 달러", "$120 million"),
         ("두 배로 늘었다", "grew twice over"),
+        ("420만 년에서 390만 년 전", "4.2-3.9 million years ago"),
+        ("대략 12시에", "at approximately 1200 GMT"),
+        ("4분 41초 30, 1분 9초 2", "4:41.30, 1:09.02"),
+        ("약 3백 7십만 인구", "around 3.7 million people"),
     ],
 )
 def test_values_compare_across_languages(ko, en):
@@ -90,3 +108,48 @@ def test_english_offsets_cover_the_phrase():
 def test_unknown_language_is_rejected():
     with pytest.raises(ValueError):
         extract_numbers("1", "fr")
+
+
+def test_clock_parts_carry_the_whole_reading():
+    ko = extract_numbers("오후 9시 19분", "ko")
+    en = extract_numbers("09:17 p.m.", "en")
+    assert [n.clock for n in ko] == [(9, 19), (9, 19)]
+    assert [(n.text, n.clock) for n in en] == [("09", (9, 17)), ("17", (9, 17))]
+    assert extract_numbers("2시즌", "ko")[0].clock == ()
+
+
+@pytest.mark.parametrize(
+    "text, lang, unit",
+    [
+        ("75.6 cm", "ko", "cm"),
+        ("3마일을 달렸다", "ko", "mile"),
+        ("10킬로미터를", "ko", "km"),
+        ("4,892m", "ko", "m"),
+        ("a 10-mile race", "en", "mile"),
+        ("29¾ inches", "en", "inch"),
+        ("4852 m high", "en", "m"),
+        ("$5m deal", "en", None),
+        ("5 people", "en", None),
+        ("5명", "ko", None),
+    ],
+)
+def test_units_of_measure(text, lang, unit):
+    assert extract_numbers(text, lang)[0].unit == unit
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        (("75.6 cm", "ko"), ("29¾ inches", "en"), True),
+        (("62.2 cm", "ko"), ("24½ inches", "en"), True),
+        (("150미터", "ko"), ("500 feet", "en"), True),
+        (("150미터", "ko"), ("100 feet", "en"), False),
+        (("30℃", "ko"), ("86°F", "en"), True),
+        (("30℃", "ko"), ("96°F", "en"), False),
+        (("5km", "ko"), ("5 miles", "en"), False),
+        (("5kg", "ko"), ("5 km", "en"), False),
+    ],
+)
+def test_same_measure_in_converted_units(a, b, same):
+    (x,), (y,) = extract_numbers(*a), extract_numbers(*b)
+    assert same_measure(x, y) is same
