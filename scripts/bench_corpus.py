@@ -38,6 +38,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
+from aligners.synthetic import documents, news_benchmark, read_split  # noqa: E402
+from benchdata import add_data_option, data_dir  # noqa: E402
 from corpora.filters import FilterSettings  # noqa: E402
 from corpora.job import BuildSettings, build  # noqa: E402
 from mt.segment import split_sentences  # noqa: E402
@@ -45,8 +47,7 @@ from mt.segment import split_sentences  # noqa: E402
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")),
-                        help="shared data folder (default: $DARI_DATA or ../shared/data from the repo root)")
+    add_data_option(parser)
     parser.add_argument("--split", default="devtest", choices=["dev", "devtest"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embed", default="e5", choices=["e5", "none"])
@@ -185,12 +186,7 @@ def numbers_on_gold_rows(ko: list[str], en: list[str]) -> dict:
 
 def main() -> None:
     args = parse_args()
-    if not os.path.isdir(os.path.join(args.data, "flores200-devtest")):
-        sys.exit(f"bench_corpus: shared data not found at {args.data} (set --data or DARI_DATA)")
-    try:
-        from aligners.synthetic import documents, news_benchmark, read_split
-    except ImportError:
-        sys.exit("bench_corpus: aligners.synthetic (the FLORES news benchmark) is missing; merge branch `align`")
+    args.data = data_dir(args.data, f"flores200-{args.split}")
     docs = news_benchmark(args.data, args.split, seed=args.seed)
     ko, en, urls, _ = read_split(args.data, args.split)
     rows_of = {urls[run.start]: {"ko": ko[run.start:run.stop], "en": en[run.start:run.stop]} for run in documents(urls)}

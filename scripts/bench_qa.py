@@ -25,17 +25,11 @@ sys.path.insert(0, REPO)
 
 from aligners import align  # noqa: E402
 from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
+from benchdata import add_data_option, data_dir  # noqa: E402
 from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
 from mt.numbers import extract_numbers  # noqa: E402
 
 NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
-
-
-def data_dir(cli_value: str | None) -> str:
-    path = cli_value or os.environ.get("DARI_DATA") or os.path.join(REPO, "..", "shared", "data")
-    if not os.path.isdir(os.path.join(path, "flores200-devtest")):
-        sys.exit(f"bench_qa: FLORES devtest not found under {path!r}; pass --data DIR or set DARI_DATA")
-    return path
 
 
 def change_number(sentence: str, rng: random.Random) -> str | None:
@@ -122,13 +116,13 @@ def control_beads(documents, gold) -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=None, help="folder with flores200-devtest/ (default: $DARI_DATA or ../shared/data)")
+    add_data_option(parser)
     parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--english-boilerplate", action="store_true",
                         help="also insert English web boilerplate (newsletter, share links)")
     args = parser.parse_args()
-    docs, gold = build(data_dir(args.data), args.seed, args.english_boilerplate)
+    docs, gold = build(data_dir(args.data, "flores200-devtest"), args.seed, args.english_boilerplate)
 
     start = time.perf_counter()
     reports = []

@@ -26,31 +26,21 @@ import time
 import warnings
 from typing import Callable, Iterable
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
 
+from aligners.synthetic import documents as documents_of, read_split  # noqa: E402
+from benchdata import add_data_option, data_dir  # noqa: E402
 from mt.segment import split_sentences  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPLITS = {"dev": "dev", "devtest": "devtest"}
-FLORES_LANG = {"ko": "kor_Hang", "en": "eng_Latn"}
 # pysbd has no Korean; kiwipiepy is a Korean analyser.
 DEFAULT_SPLITTERS = {"ko": "dari,naive,kiwipiepy,sentencex,blingfire", "en": "dari,naive,sentencex,blingfire,pysbd"}
 
 
 def load_documents(data: str, split: str, lang: str) -> list[list[str]]:
-    folder = os.path.join(data, f"flores200-{split}")
-    with open(os.path.join(folder, f"{FLORES_LANG[lang]}.{split}"), encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
-    with open(os.path.join(folder, f"metadata_{split}.tsv"), encoding="utf-8") as handle:
-        urls = [row.split("\t")[0] for row in handle.read().split("\n")[1:] if row]
-    documents: list[list[str]] = []
-    previous = None
-    for url, line in zip(urls, lines):
-        if url != previous:
-            documents.append([])
-            previous = url
-        documents[-1].append(line)
-    return documents
+    ko, en, urls, _ = read_split(data, split)
+    lines = ko if lang == "ko" else en
+    return [lines[run.start:run.stop] for run in documents_of(urls)]
 
 
 def load_news_documents(data: str, lang: str, size: int = 10) -> list[list[str]]:
@@ -199,9 +189,8 @@ def false_positive_sample(split: Callable[[str], list[str]], documents: list[lis
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")),
-                        help="shared data folder (env DARI_DATA)")
-    parser.add_argument("--lang", choices=sorted(FLORES_LANG), default="ko")
+    add_data_option(parser)
+    parser.add_argument("--lang", choices=["en", "ko"], default="ko")
     parser.add_argument("--corpus", choices=["flores", "news"], default="flores",
                         help="flores: FLORES-200 documents; news: korean-english-news-v1 test, 10-line blocks")
     parser.add_argument("--splits", default="dev,devtest", help="FLORES splits")
@@ -213,9 +202,7 @@ def main() -> None:
     parser.add_argument("--audit", metavar="FILE", help="hand audit of in-line sentence ends (FLORES only), "
                         "e.g. docs/segment-audit-ko.tsv: adds the adjusted score and the protocol ceiling")
     args = parser.parse_args()
-    needed = "flores200-dev" if args.corpus == "flores" else "korean-english-news-v1"
-    if not os.path.isdir(os.path.join(args.data, needed)):
-        raise SystemExit(f"benchmark data {needed!r} not found under {args.data!r}: pass --data or set DARI_DATA")
+    args.data = data_dir(args.data, "flores200-dev" if args.corpus == "flores" else "korean-english-news-v1")
     if args.audit and args.corpus != "flores":
         raise SystemExit("--audit needs --corpus flores")
     documents = []
@@ -224,7 +211,7 @@ def main() -> None:
         documents = load_news_documents(args.data, args.lang)
     else:
         for split in args.splits.split(","):
-            split_documents = load_documents(args.data, SPLITS[split], args.lang)
+            split_documents = load_documents(args.data, split, args.lang)
             documents.extend(split_documents)
             ids.extend((split, i) for i in range(len(split_documents)))
     audit = read_audit(args.audit, args.lang, documents, ids) if args.audit else None
