@@ -39,7 +39,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from aligners.synthetic import documents, news_benchmark, read_split  # noqa: E402
-from benchdata import add_data_option, data_dir  # noqa: E402
+from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 from corpora.filters import FilterSettings  # noqa: E402
 from corpora.job import BuildSettings, build  # noqa: E402
 from mt.segment import split_sentences  # noqa: E402

@@ -25,7 +25,7 @@ sys.path.insert(0, REPO)
 
 from aligners import align  # noqa: E402
 from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
-from benchdata import add_data_option, data_dir  # noqa: E402
+from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
 from mt.numbers import extract_numbers  # noqa: E402
 

@@ -30,7 +30,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from aligners.synthetic import documents as documents_of, read_split  # noqa: E402
-from benchdata import add_data_option, data_dir  # noqa: E402
+from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 from mt.segment import split_sentences  # noqa: E402
 
 # pysbd has no Korean; kiwipiepy is a Korean analyser.
