@@ -14,14 +14,14 @@ from mt.errors import InputError
 from mt.models import DEFAULT_MODEL
 
 
-class ManyValuesCommand(click.Command):
+class ScoreCommand(click.Command):
     """Lets `-i a.txt b.txt` and `-m bleu chrf` take several values, as sacrebleu's options do.
 
     click options take one value per flag, so the words following such a flag (up to the next
     option) are rewritten as repeated flags before click parses them.
     """
 
-    many_value_flags: tuple[str, ...] = ()
+    many_value_flags = ("-i", "--input", "-m", "--metrics")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rewritten: list[str] = []
@@ -37,10 +37,6 @@ class ManyValuesCommand(click.Command):
                     flag = None
                 rewritten.append(arg)
         return super().parse_args(ctx, rewritten)
-
-
-class ScoreCommand(ManyValuesCommand):
-    many_value_flags = ("-i", "--input", "-m", "--metrics")
 
 
 def _read_segments(path: str) -> list[str]:
@@ -105,10 +101,13 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
     from eval.qa import ArticlePair
     from mt.files import read_lines, read_text
 
+    def pair(name: str, src_path: str, ref_path: str, mt_path: str | None) -> ArticlePair:
+        return ArticlePair(name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "")
+
     if not os.path.isdir(src):
         if os.path.isdir(ref):
             raise InputError("is a directory but --src is a file; give two files or two directories", ref)
-        return [ArticlePair(src, read_text(src), read_text(ref), read_lines(mt) if mt else None, mt or "")]
+        return [pair(src, src, ref, mt)]
     for folder, option in ((ref, "--ref"), (mt, "--mt")):
         if folder is not None and not os.path.isdir(folder):
             raise InputError(f"--src is a directory, so {option} must be one too", folder)
@@ -117,14 +116,11 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
         raise InputError("no files in directory", src)
     pairs = []
     for name in names:
-        paths = {"ref": os.path.join(ref, name), "mt": os.path.join(mt, name) if mt else None}
-        for path in paths.values():
+        ref_path, mt_path = os.path.join(ref, name), os.path.join(mt, name) if mt else None
+        for path in (ref_path, mt_path):
             if path is not None and not os.path.isfile(path):
                 raise InputError(f"no counterpart for {os.path.join(src, name)}", path)
-        pairs.append(ArticlePair(
-            name, read_text(os.path.join(src, name)), read_text(paths["ref"]),
-            read_lines(paths["mt"]) if mt else None, paths["mt"] or "",
-        ))
+        pairs.append(pair(name, os.path.join(src, name), ref_path, mt_path))
     return pairs
 
 
