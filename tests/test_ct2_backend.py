@@ -79,6 +79,21 @@ def test_int8_default_translates_every_sentence_deterministically(resolved, ct2_
     assert backend.translate_batch([], options) == []
 
 
+def test_sentencepiece_tokens_translate_as_transformers_tokenizer_does(resolved, ct2_cache, monkeypatch):
+    from mt.backends.hf import HFTokens
+    from mt.backends.marian_tokens import MarianTokens
+
+    backend = CT2Backend(resolved, "cpu", threads=1, cache_dir=ct2_cache)
+    assert isinstance(backend.tokens, MarianTokens)
+    monkeypatch.setattr("mt.backends.marian_tokens.load_marian_tokens", lambda model_dir: None)
+    with_transformers = CT2Backend(resolved, "cpu", threads=1, cache_dir=ct2_cache)
+    assert isinstance(with_transformers.tokens, HFTokens)
+    sentences = short_sentences(backend, 12) + ["서울 ☃ 날씨는 맑다 🙂.", "龘 의 뜻은?"]
+    assert backend.count_tokens(sentences) == with_transformers.count_tokens(sentences)
+    options = GenerationOptions(beams=2, max_length=16)
+    assert backend.translate_batch(sentences, options) == with_transformers.translate_batch(sentences, options)
+
+
 def test_conversion_is_reused(resolved, ct2_float32, ct2_cache):
     model_bin = os.path.join(ct2_float32.model_path, "model.bin")
     stamp = os.stat(model_bin).st_mtime_ns
@@ -149,12 +164,12 @@ def test_nllb_gets_language_codes_and_matches_transformers(tmp_path):
 
     resolved = resolve_model(str(build_tiny_nllb(tmp_path / "nllb")))
     ct2 = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=str(tmp_path / "cache"))
-    assert ct2.tokenizer.convert_ids_to_tokens(ct2.tokenizer("서울 날씨")["input_ids"])[0] == "kor_Hang"
-    assert ct2.target_prefix == ["eng_Latn"]
+    assert ct2.tokens.encode(["서울 날씨"])[0][0] == "kor_Hang"
+    assert ct2.tokens.target_prefix == ["eng_Latn"]
     options = GenerationOptions(beams=1, max_length=8)
     sentences = ["서울 날씨는 맑다.", "비가 온다."]
-    source = [ct2.tokenizer.convert_ids_to_tokens(ids) for ids in ct2.tokenizer(sentences)["input_ids"]]
-    raw = ct2.translator.translate_batch(source, target_prefix=[ct2.target_prefix] * 2, beam_size=1, max_decoding_length=8)
+    source = ct2.tokens.encode(sentences)
+    raw = ct2.translator.translate_batch(source, target_prefix=[ct2.tokens.target_prefix] * 2, beam_size=1, max_decoding_length=8)
     assert all(result.hypotheses[0][0] == "eng_Latn" for result in raw)
     # The random model may end right after the language code; the texts must agree either way.
     assert ct2.translate_batch(sentences, options) == HFBackend(resolved, "cpu").translate_batch(sentences, options)

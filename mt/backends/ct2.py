@@ -3,8 +3,9 @@
 CTranslate2 runs the same Marian weights several times faster than transformers on a CPU
 (int8 matrix products, no autograd, a C++ beam search) and in a fraction of the memory. The
 model is converted once and cached; later runs load the converted copy without importing torch.
-Tokenization stays with the model's own Hugging Face tokenizer, so ct2 and hf see exactly the
-same source tokens and produce comparable output.
+Tokenization is the model's own tokenizer's, so ct2 and hf see exactly the same source tokens and
+produce comparable output: reproduced with sentencepiece alone for Marian models (no transformers
+import at all once the model is converted), transformers' own tokenizer for everything else.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.cache import cache_root
 from mt.errors import InputError
-from mt.models import ResolvedModel, model_limits, read_json
+from mt.models import ResolvedModel, model_limits
 
 # Vocabulary scores computed at once on a CPU (hypotheses × vocabulary): 32 hypotheses of
 # opus-mt-ko-en's 65,001-word vocabulary. See _sub_batch.
@@ -81,6 +82,9 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
     if os.path.isfile(os.path.join(target, "model.bin")):
         return target
     ctranslate2 = _ctranslate2()
+    from mt.backends.hf import quiet_transformers
+
+    quiet_transformers()  # the converter loads the model with transformers
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
     _remove_abandoned(parent, os.path.basename(target))
@@ -103,6 +107,18 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
     return target
 
 
+def load_tokens(model_dir: str):
+    """sentencepiece alone where it reproduces the model's tokenizer exactly, else transformers."""
+    from mt.backends.marian_tokens import load_marian_tokens
+
+    tokens = load_marian_tokens(model_dir)
+    if tokens is None:
+        from mt.backends.hf import HFTokens
+
+        tokens = HFTokens(model_dir)
+    return tokens
+
+
 class CT2Backend:
     """The `Backend` protocol on top of a `ctranslate2.Translator`.
 
@@ -122,9 +138,6 @@ class CT2Backend:
         cache_dir: str | None = None,
     ):
         ctranslate2 = _ctranslate2()
-        from mt.backends.hf import language_arguments, quiet_transformers
-
-        quiet_transformers()
         self.model_id = resolved.model_id
         self.revision = resolved.revision
         self.device = pick_device(device)
@@ -132,12 +145,8 @@ class CT2Backend:
         self.threads = threads or available_cores()
         target = converted_dir(resolved.model_id, resolved.revision, self.quantization, cache_dir)
         self.model_path = convert(resolved.path, target, self.quantization)
-        self.tokenizer = _load_tokenizer(resolved.path)
-        # Multilingual models (NLLB, M2M100): Korean source code set on the tokenizer, and the
-        # English code that transformers forces as the first output token becomes a target prefix.
-        target_code = language_arguments(self.tokenizer).get("forced_bos_token_id")
-        self.target_prefix = None if target_code is None else [self.tokenizer.convert_ids_to_tokens(target_code)]
-        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = model_limits(resolved.path, self.tokenizer)
+        self.tokens = load_tokens(resolved.path)
+        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = model_limits(resolved.path, self.tokens)
         self.translator = ctranslate2.Translator(
             self.model_path,
             device=self.device,
@@ -147,7 +156,7 @@ class CT2Backend:
         )
 
     def count_tokens(self, sentences: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+        return [len(tokens) for tokens in self.tokens.encode(sentences)]
 
     def _sub_batch(self, beams: int) -> int:
         """Sentences CTranslate2 decodes at once; 0 = the whole batch.
@@ -162,19 +171,19 @@ class CT2Backend:
         """
         if self.device == "cuda":
             return 0
-        return max(1, CPU_LOGITS_BUDGET // (len(self.tokenizer) * beams))
+        return max(1, CPU_LOGITS_BUDGET // (self.tokens.vocab_size * beams))
 
     def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         if not sentences:
             return []
-        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+        source = self.tokens.encode(sentences)
         # `max_length` counts the end token, as transformers does for Marian models, which force
         # it into the last slot; CTranslate2's limit counts only the tokens before it.
         max_new_tokens = min(options.max_length, self.max_output_tokens)
         max_decoding_length = max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
         results = self.translator.translate_batch(
             source,
-            target_prefix=[self.target_prefix] * len(source) if self.target_prefix else None,
+            target_prefix=[self.tokens.target_prefix] * len(source) if self.tokens.target_prefix else None,
             max_batch_size=self._sub_batch(options.beams),
             beam_size=options.beams,
             max_decoding_length=max_decoding_length,
@@ -182,7 +191,7 @@ class CT2Backend:
             repetition_penalty=options.repetition_penalty,
         )
         hypotheses = [result.hypotheses[0] for result in results]
-        texts = self.tokenizer.batch_decode([self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses], skip_special_tokens=True)
+        texts = self.tokens.decode(hypotheses)
         return [Output(text.strip(), len(h) >= max_decoding_length) for text, h in zip(texts, hypotheses)]
 
 
@@ -201,12 +210,3 @@ def _remove_abandoned(parent: str, name: str) -> None:
             with contextlib.suppress(OSError):
                 if now - os.stat(path).st_mtime > ABANDONED_AFTER_S:
                     shutil.rmtree(path)
-
-
-def _load_tokenizer(model_dir: str):
-    """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
-    import transformers
-
-    name = read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
-    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
-    return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)
