@@ -10,7 +10,7 @@ from tiny_models import build_tiny_nllb, fixture_lines
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-from mt.backends.ct2 import CT2Backend, available_cores, convert, converted_dir  # noqa: E402
+from mt.backends.ct2 import CT2Backend, available_cores, convert, converted_dir, cpu_workers, even_part_size  # noqa: E402
 
 
 def short_sentences(backend, count=24):
@@ -128,6 +128,30 @@ def test_threads_fit_the_cores_this_process_may_use(ct2_float32, resolved, ct2_c
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert available_cores() == expected
     assert CT2Backend(resolved, "cpu", quantization="float32", cache_dir=ct2_cache).threads == expected
+
+
+def test_two_workers_share_the_cores():
+    assert cpu_workers(1) == (1, 1)
+    assert cpu_workers(2) == (2, 1)
+    assert cpu_workers(8) == (2, 4)
+
+
+@pytest.mark.parametrize("sentences", [1, 2, 7, 16, 17, 20, 32, 33, 48])
+def test_batches_are_cut_into_equal_parts_for_every_worker(sentences):
+    size = even_part_size(sentences, largest=8, workers=2)
+    parts = -(-sentences // size)
+    assert size <= 8
+    assert parts % 2 == 0 or parts == 1  # one part only when a single sentence cannot be shared
+    assert parts * size - sentences < parts  # equal parts: no more than one sentence short each
+
+
+def test_cpu_backend_decodes_two_batches_at_once(resolved, ct2_cache):
+    backend = CT2Backend(resolved, "cpu", quantization="float32", threads=2, cache_dir=ct2_cache)
+    assert backend.translator.num_translators == 2
+    options = GenerationOptions(beams=2, max_length=16)
+    sentences = short_sentences(backend, 12)
+    one_worker = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=ct2_cache)
+    assert backend.translate_batch(sentences, options) == one_worker.translate_batch(sentences, options)
 
 
 def test_missing_ctranslate2_is_a_one_line_error(resolved, monkeypatch):
