@@ -86,6 +86,7 @@ def test_clean_up_setting_is_honoured(tiny_model_dir, tmp_path):
         {"do_lower_case": True},
         {"unk_token": {"content": "<unk>", "lstrip": True}},
         {"tokenizer_class": "NllbTokenizer"},
+        {"added_tokens_decoder": {"5": {"content": "<sep>", "special": True}}},
     ],
 )
 def test_settings_it_cannot_reproduce_leave_it_to_transformers(tiny_model_dir, tmp_path, setting):

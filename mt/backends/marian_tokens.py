@@ -16,7 +16,7 @@ from mt.models import read_json
 
 SPECIAL_TOKENS = {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
 SPECIAL_TEXTS = frozenset(SPECIAL_TOKENS.values())
-# tokenizer_config.json settings that change nothing this module does.
+# tokenizer_config.json settings that are read here or change no token.
 INERT_SETTINGS = {"tokenizer_class", "source_lang", "target_lang", "name_or_path", "special_tokens_map_file",
                   "model_max_length", "clean_up_tokenization_spaces", "model_input_names", "padding_side",
                   "truncation_side", "backend", "is_local", "local_files_only"}
@@ -50,9 +50,7 @@ def _reproducible(config: dict, vocab: dict, model_dir: str) -> bool:
             if not _is_plain_token(value, SPECIAL_TOKENS[key]):
                 return False
         elif key == "added_tokens_decoder":
-            if not all(_is_plain_token(token, token.get("content") if isinstance(token, dict) else None)
-                       and token["content"] in SPECIAL_TEXTS and str(vocab[token["content"]]) == str(index)
-                       for index, token in value.items()):
+            if not all(_is_special_in_vocab(token, index, vocab) for index, token in value.items()):
                 return False
         elif key in DEFAULT_ONLY_SETTINGS:
             if value:
@@ -63,6 +61,12 @@ def _reproducible(config: dict, vocab: dict, model_dir: str) -> bool:
     if any(key not in SPECIAL_TOKENS or not _is_plain_token(value, SPECIAL_TOKENS[key]) for key, value in special_map.items()):
         return False
     return not read_json(os.path.join(model_dir, "added_tokens.json"))
+
+
+def _is_special_in_vocab(token, index: str, vocab: dict) -> bool:
+    """An `added_tokens_decoder` entry that only restates a special token's id in vocab.json."""
+    content = token.get("content") if isinstance(token, dict) else None
+    return content in SPECIAL_TEXTS and _is_plain_token(token, content) and str(vocab[content]) == str(index)
 
 
 def _is_plain_token(value, content: str | None) -> bool:
