@@ -39,10 +39,13 @@ def tokens(tiny_model_dir):
     return loaded
 
 
-def test_source_tokens_identical_to_transformers(marian, tokens):
+def test_source_ids_and_tokens_identical_to_transformers(marian, tokens):
     sentences = fixture_lines("ko") + fixture_lines("en") + EDGE_CASES
-    expected = [marian.convert_ids_to_tokens(ids) for ids in marian(sentences)["input_ids"]]
-    assert tokens.encode(sentences) == expected
+    ids = marian(sentences)["input_ids"]
+    expected = [marian.convert_ids_to_tokens(row) for row in ids]
+    encoded = tokens.encode(sentences)
+    assert encoded == expected
+    assert [[tokens.vocab[token] for token in row] for row in encoded] == ids
     assert sum(row.count("<unk>") for row in expected) > 5  # the fixture really has unknown pieces
 
 
