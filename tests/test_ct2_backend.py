@@ -10,7 +10,7 @@ from tiny_models import build_tiny_nllb, fixture_lines
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-from mt.backends.ct2 import CT2Backend, available_cores, convert, converted_dir  # noqa: E402
+from mt.backends.ct2 import CT2Backend, available_cores, convert, converted_dir, cpu_workers, even_part_size  # noqa: E402
 
 
 def short_sentences(backend, count=24):
@@ -79,6 +79,21 @@ def test_int8_default_translates_every_sentence_deterministically(resolved, ct2_
     assert backend.translate_batch([], options) == []
 
 
+def test_sentencepiece_tokens_translate_as_transformers_tokenizer_does(resolved, ct2_cache, monkeypatch):
+    from mt.backends.hf import HFTokens
+    from mt.backends.marian_tokens import MarianTokens
+
+    backend = CT2Backend(resolved, "cpu", threads=1, cache_dir=ct2_cache)
+    assert isinstance(backend.tokens, MarianTokens)
+    monkeypatch.setattr("mt.backends.marian_tokens.load_marian_tokens", lambda model_dir: None)
+    with_transformers = CT2Backend(resolved, "cpu", threads=1, cache_dir=ct2_cache)
+    assert isinstance(with_transformers.tokens, HFTokens)
+    sentences = short_sentences(backend, 12) + ["서울 ☃ 날씨는 맑다 🙂.", "龘 의 뜻은?"]
+    assert backend.count_tokens(sentences) == with_transformers.count_tokens(sentences)
+    options = GenerationOptions(beams=2, max_length=16)
+    assert backend.translate_batch(sentences, options) == with_transformers.translate_batch(sentences, options)
+
+
 def test_conversion_is_reused(resolved, ct2_float32, ct2_cache):
     model_bin = os.path.join(ct2_float32.model_path, "model.bin")
     stamp = os.stat(model_bin).st_mtime_ns
@@ -115,6 +130,30 @@ def test_threads_fit_the_cores_this_process_may_use(ct2_float32, resolved, ct2_c
     assert CT2Backend(resolved, "cpu", quantization="float32", cache_dir=ct2_cache).threads == expected
 
 
+def test_two_workers_share_the_cores():
+    assert cpu_workers(1) == (1, 1)
+    assert cpu_workers(2) == (2, 1)
+    assert cpu_workers(8) == (2, 4)
+
+
+@pytest.mark.parametrize("sentences", [1, 2, 7, 16, 17, 20, 32, 33, 48])
+def test_batches_are_cut_into_equal_parts_for_every_worker(sentences):
+    size = even_part_size(sentences, largest=8, workers=2)
+    parts = -(-sentences // size)
+    assert size <= 8
+    assert parts % 2 == 0 or parts == 1  # one part only when a single sentence cannot be shared
+    assert parts * size - sentences < parts  # equal parts: no more than one sentence short each
+
+
+def test_cpu_backend_decodes_two_batches_at_once(resolved, ct2_cache):
+    backend = CT2Backend(resolved, "cpu", quantization="float32", threads=2, cache_dir=ct2_cache)
+    assert backend.translator.num_translators == 2
+    options = GenerationOptions(beams=2, max_length=16)
+    sentences = short_sentences(backend, 12)
+    one_worker = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=ct2_cache)
+    assert backend.translate_batch(sentences, options) == one_worker.translate_batch(sentences, options)
+
+
 def test_missing_ctranslate2_is_a_one_line_error(resolved, monkeypatch):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` fail
     with pytest.raises(InputError, match="pip install"):
@@ -149,12 +188,12 @@ def test_nllb_gets_language_codes_and_matches_transformers(tmp_path):
 
     resolved = resolve_model(str(build_tiny_nllb(tmp_path / "nllb")))
     ct2 = CT2Backend(resolved, "cpu", quantization="float32", threads=1, cache_dir=str(tmp_path / "cache"))
-    assert ct2.tokenizer.convert_ids_to_tokens(ct2.tokenizer("서울 날씨")["input_ids"])[0] == "kor_Hang"
-    assert ct2.target_prefix == ["eng_Latn"]
+    assert ct2.tokens.encode(["서울 날씨"])[0][0] == "kor_Hang"
+    assert ct2.tokens.target_prefix == ["eng_Latn"]
     options = GenerationOptions(beams=1, max_length=8)
     sentences = ["서울 날씨는 맑다.", "비가 온다."]
-    source = [ct2.tokenizer.convert_ids_to_tokens(ids) for ids in ct2.tokenizer(sentences)["input_ids"]]
-    raw = ct2.translator.translate_batch(source, target_prefix=[ct2.target_prefix] * 2, beam_size=1, max_decoding_length=8)
+    source = ct2.tokens.encode(sentences)
+    raw = ct2.translator.translate_batch(source, target_prefix=[ct2.tokens.target_prefix] * 2, beam_size=1, max_decoding_length=8)
     assert all(result.hypotheses[0][0] == "eng_Latn" for result in raw)
     # The random model may end right after the language code; the texts must agree either way.
     assert ct2.translate_batch(sentences, options) == HFBackend(resolved, "cpu").translate_batch(sentences, options)

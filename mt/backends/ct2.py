@@ -3,14 +3,16 @@
 CTranslate2 runs the same Marian weights several times faster than transformers on a CPU
 (int8 matrix products, no autograd, a C++ beam search) and in a fraction of the memory. The
 model is converted once and cached; later runs load the converted copy without importing torch.
-Tokenization stays with the model's own Hugging Face tokenizer, so ct2 and hf see exactly the
-same source tokens and produce comparable output.
+Tokenization is the model's own tokenizer's, so ct2 and hf see exactly the same source tokens and
+produce comparable output: reproduced with sentencepiece alone for Marian models (no transformers
+import at all once the model is converted), transformers' own tokenizer for everything else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import math
 import os
 import re
 import shutil
@@ -22,9 +24,11 @@ from mt.cache import cache_root
 from mt.errors import InputError
 from mt.models import ResolvedModel, model_limits, read_json
 
-# Vocabulary scores computed at once on a CPU (hypotheses × vocabulary): 32 hypotheses of
-# opus-mt-ko-en's 65,001-word vocabulary. See _sub_batch.
+# What one CPU worker decodes at once (see _sub_batch): vocabulary scores (hypotheses × vocabulary),
+# 32 hypotheses of opus-mt-ko-en's 65,001-word vocabulary; attention keys and values (hypotheses ×
+# decoder layers × model width), 32 hypotheses of opus-mt-tc-big-ko-en's 6 layers of 1024.
 CPU_LOGITS_BUDGET = 32 * 65_001
+CPU_DECODER_BUDGET = 32 * 6 * 1024
 INSTALL_HINT = "the ct2 backend needs the ctranslate2 package: pip install ctranslate2"
 
 
@@ -59,6 +63,36 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def cpu_workers(cores: int) -> tuple[int, int]:
+    """(batches decoded side by side, threads for each) on `cores` CPU cores.
+
+    Two batches at once, each on half the cores, beat one batch on all of them: a beam-search
+    step is many small operations (softmax and top-k over the vocabulary, beam bookkeeping) that
+    threads share badly, while two single-threaded workers never wait for each other. More
+    workers would each need their own decoding memory. Measured on 2 cores (beam 4, 48 sentences,
+    opus-mt-ko-en, best of 5 interleaved runs): 2 workers × 8 sentences 4.33 s and 234 MiB against
+    1 worker × 32 sentences 4.93 s and 409 MiB, 1 worker × 16 sentences 4.84 s and 269 MiB.
+    """
+    workers = 2 if cores >= 2 else 1
+    return workers, cores // workers
+
+
+def even_part_size(sentences: int, largest: int, workers: int) -> int:
+    """The size that cuts `sentences` into equal parts of at most `largest`, a multiple of `workers` of them.
+
+    Every worker then gets the same share of the batch and none idles at its end.
+    """
+    parts = workers * math.ceil(sentences / (workers * largest))
+    return max(1, math.ceil(sentences / parts))
+
+
+def decoder_width(model_dir: str) -> int | None:
+    """Decoder layers × model width, what each hypothesis's attention keys and values scale with."""
+    config = read_json(os.path.join(model_dir, "config.json"))
+    layers, width = config.get("decoder_layers"), config.get("d_model")
+    return layers * width if isinstance(layers, int) and isinstance(width, int) else None
+
+
 def converted_dir(model_id: str, revision: str, quantization: str, root: str | None = None) -> str:
     """Where the converted model lives: one directory per model, revision and quantization.
 
@@ -81,6 +115,9 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
     if os.path.isfile(os.path.join(target, "model.bin")):
         return target
     ctranslate2 = _ctranslate2()
+    from mt.backends.hf import quiet_transformers
+
+    quiet_transformers()  # the converter loads the model with transformers
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
     _remove_abandoned(parent, os.path.basename(target))
@@ -103,6 +140,18 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
     return target
 
 
+def load_tokens(model_dir: str):
+    """sentencepiece alone where it reproduces the model's tokenizer exactly, else transformers."""
+    from mt.backends.marian_tokens import load_marian_tokens
+
+    tokens = load_marian_tokens(model_dir)
+    if tokens is None:
+        from mt.backends.hf import HFTokens
+
+        tokens = HFTokens(model_dir)
+    return tokens
+
+
 class CT2Backend:
     """The `Backend` protocol on top of a `ctranslate2.Translator`.
 
@@ -122,9 +171,6 @@ class CT2Backend:
         cache_dir: str | None = None,
     ):
         ctranslate2 = _ctranslate2()
-        from mt.backends.hf import language_arguments, quiet_transformers
-
-        quiet_transformers()
         self.model_id = resolved.model_id
         self.revision = resolved.revision
         self.device = pick_device(device)
@@ -132,57 +178,60 @@ class CT2Backend:
         self.threads = threads or available_cores()
         target = converted_dir(resolved.model_id, resolved.revision, self.quantization, cache_dir)
         self.model_path = convert(resolved.path, target, self.quantization)
-        self.tokenizer = _load_tokenizer(resolved.path)
-        # Multilingual models (NLLB, M2M100): Korean source code set on the tokenizer, and the
-        # English code that transformers forces as the first output token becomes a target prefix.
-        target_code = language_arguments(self.tokenizer).get("forced_bos_token_id")
-        self.target_prefix = None if target_code is None else [self.tokenizer.convert_ids_to_tokens(target_code)]
-        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = model_limits(resolved.path, self.tokenizer)
+        self.tokens = load_tokens(resolved.path)
+        self.max_input_tokens, self.max_output_tokens, self.reserves_end_token = model_limits(resolved.path, self.tokens)
+        self.decoder_width = decoder_width(resolved.path)
+        self.workers, threads_each = cpu_workers(self.threads) if self.device == "cpu" else (1, 0)
         self.translator = ctranslate2.Translator(
             self.model_path,
             device=self.device,
             compute_type="default",  # what it was converted to, or the nearest type the device supports
-            intra_threads=self.threads if self.device == "cpu" else 0,
-            inter_threads=1,
+            intra_threads=threads_each,
+            inter_threads=self.workers,
         )
 
     def count_tokens(self, sentences: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+        return [len(tokens) for tokens in self.tokens.encode(sentences)]
 
-    def _sub_batch(self, beams: int) -> int:
-        """Sentences CTranslate2 decodes at once; 0 = the whole batch.
+    def _sub_batch(self, sentences: int, beams: int) -> int:
+        """Sentences a worker decodes at once; 0 = the whole batch.
 
-        On a CPU, peak memory grows with hypotheses × vocabulary (every step scores each
-        hypothesis against the whole vocabulary) much faster than throughput does. Measured with 2
-        threads, beam 4, 48 sentences: opus-mt-ko-en (65k words) in sub-batches of 8, 16 and 32
-        sentences peaked at 294, 374 and 536 MiB at about the same speed; opus-mt-tc-big-ko-en
-        (32k words) at 16 and 32 sentences ran 11.0 and 11.3 sentences/s in 525 and 737 MiB.
-        A budget on hypotheses × vocabulary picks 8 and 16 for them. GPUs gain from large
-        batches, so they get the whole batch.
+        On a CPU, peak memory grows with the hypotheses decoded at once (sentences × beams) much
+        faster than throughput does: each holds its scores over the whole vocabulary at every
+        step, and the attention keys and values of every decoder layer. Budgets on both pick 8
+        sentences at beam 4 for opus-mt-ko-en (65k words, 6 × 512) and opus-mt-tc-big-ko-en (32k
+        words, 6 × 1024; the vocabulary alone would allow 16). Measured with CTranslate2 alone
+        (2 workers of 1 thread, beam 4, 48 sentences): opus-mt-ko-en at 8 and 12 sentences per
+        worker peaked at 234 and 290-315 MiB at the same speed; opus-mt-tc-big-ko-en at 8, 12 and
+        16 at 427, 505-521 and 620 MiB, also at the same speed. The batch is then cut into equal
+        parts for the workers. GPUs gain from large batches, so they get the whole batch.
         """
         if self.device == "cuda":
             return 0
-        return max(1, CPU_LOGITS_BUDGET // (len(self.tokenizer) * beams))
+        hypotheses = CPU_LOGITS_BUDGET // self.tokens.vocab_size
+        if self.decoder_width:
+            hypotheses = min(hypotheses, CPU_DECODER_BUDGET // self.decoder_width)
+        return even_part_size(sentences, max(1, hypotheses // beams), self.workers)
 
     def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         if not sentences:
             return []
-        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+        source = self.tokens.encode(sentences)
         # `max_length` counts the end token, as transformers does for Marian models, which force
         # it into the last slot; CTranslate2's limit counts only the tokens before it.
         max_new_tokens = min(options.max_length, self.max_output_tokens)
         max_decoding_length = max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
         results = self.translator.translate_batch(
             source,
-            target_prefix=[self.target_prefix] * len(source) if self.target_prefix else None,
-            max_batch_size=self._sub_batch(options.beams),
+            target_prefix=[self.tokens.target_prefix] * len(source) if self.tokens.target_prefix else None,
+            max_batch_size=self._sub_batch(len(source), options.beams),
             beam_size=options.beams,
             max_decoding_length=max_decoding_length,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty,
         )
         hypotheses = [result.hypotheses[0] for result in results]
-        texts = self.tokenizer.batch_decode([self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses], skip_special_tokens=True)
+        texts = self.tokens.decode(hypotheses)
         return [Output(text.strip(), len(h) >= max_decoding_length) for text, h in zip(texts, hypotheses)]
 
 
@@ -201,12 +250,3 @@ def _remove_abandoned(parent: str, name: str) -> None:
             with contextlib.suppress(OSError):
                 if now - os.stat(path).st_mtime > ABANDONED_AFTER_S:
                     shutil.rmtree(path)
-
-
-def _load_tokenizer(model_dir: str):
-    """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
-    import transformers
-
-    name = read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
-    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
-    return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)

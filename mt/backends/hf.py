@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.errors import InputError
-from mt.models import ResolvedModel, model_limits
+from mt.models import ResolvedModel, model_limits, read_json
 
 
 def pick_device(device: str) -> str:
@@ -34,6 +35,38 @@ def language_arguments(tokenizer) -> dict:
         tokenizer.src_lang = "ko"
         return {"forced_bos_token_id": tokenizer.get_lang_id("en")}
     return {}
+
+
+class HFTokens:
+    """The model's own Hugging Face tokenizer as CTranslate2 wants it: token strings in and out.
+
+    Multilingual models (NLLB, M2M100) get the Korean source code set on the tokenizer, and the
+    English code that transformers forces as the first output token becomes `target_prefix`.
+    """
+
+    def __init__(self, model_dir: str):
+        quiet_transformers()
+        self.tokenizer = _load_tokenizer(model_dir)
+        target_code = language_arguments(self.tokenizer).get("forced_bos_token_id")
+        self.target_prefix = None if target_code is None else [self.tokenizer.convert_ids_to_tokens(target_code)]
+        self.vocab_size = len(self.tokenizer)
+        self.model_max_length = self.tokenizer.model_max_length
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+
+    def decode(self, hypotheses: list[list[str]]) -> list[str]:
+        ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
+        return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+
+
+def _load_tokenizer(model_dir: str):
+    """The model's own tokenizer class when it names one: AutoTokenizer would import torch."""
+    import transformers
+
+    name = read_json(os.path.join(model_dir, "tokenizer_config.json")).get("tokenizer_class")
+    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
+    return (tokenizer_class or transformers.AutoTokenizer).from_pretrained(model_dir)
 
 
 class HFBackend:
