@@ -42,6 +42,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from scripts.benchdata import add_data_option, data_dir  # noqa: E402
+
 # The published configs (Helsinki-NLP/opus-mt-ko-en config.json; opus-mt-tc-big-ko-en is Marian
 # transformer-big with spm32k vocabularies, per the Tatoeba-Challenge model README).
 ARCHITECTURES = {
@@ -63,13 +65,6 @@ SPM_TRAINING_TEXT = [  # FLORES devtest, the benchmark's input, is left out
     "korean-english-news-v1/korean-english-park.test.ko",
     "tatoeba-kor-eng/tatoeba-test-v2021-08-07.kor_Hang",
 ]
-
-
-def data_dir(arg: str | None) -> Path:
-    path = Path(arg or os.environ.get("DARI_DATA") or REPO.parent / "shared" / "data")
-    if not (path / "flores200-devtest").is_dir():
-        sys.exit(f"bench_translate: data folder {path} not found (pass --data DIR or set DARI_DATA)")
-    return path
 
 
 def korean_training_lines(data: Path) -> list[str]:
@@ -334,7 +329,7 @@ def issue_targets(results: dict) -> dict:
 
 
 def prepare(args) -> tuple[Path, dict[str, Path]]:
-    data = data_dir(args.data)
+    data = Path(data_dir(args.data, "flores200-devtest"))
     work = Path(args.workdir)
     tokenizers, models = {}, {}
     lines = None
@@ -365,7 +360,7 @@ def prepare(args) -> tuple[Path, dict[str, Path]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", help="shared data folder [default: $DARI_DATA or ../shared/data]")
+    add_data_option(parser)
     parser.add_argument("--workdir", default=str(Path(os.environ.get("TMPDIR", "/tmp")) / "dari-bench-translate"),
                         help="where models, conversions and dari's cache are kept between runs [default: %(default)s]")
     parser.add_argument("--models", default="opus-mt-ko-en", help=f"comma-separated, from {', '.join(ARCHITECTURES)} [default: %(default)s]")
@@ -393,7 +388,7 @@ def main() -> None:
         sentences_file, models = prepare(args)
         print(json.dumps({"sentences_file": str(sentences_file), "models": {k: str(v) for k, v in models.items()}}))
         return
-    data_dir(args.data)  # fail early, before any child starts
+    data_dir(args.data, "flores200-devtest")  # fail early, before any child starts
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     # Linux carries a process's peak RSS into the children it starts, so this process stays small:
     # building models (about 1 GB for tc-big) happens in a child of its own, like every measurement.
