@@ -38,6 +38,8 @@ class Weights:
     # higher a typical translation scores; measured on FLORES dev/devtest.
     mt_unrelated: float = 0.14
     mt_spread: float = 0.5
+    mt_part_unrelated: float = 0.065  # the same for IDF-weighted containment (PairScorer._containment)
+    mt_part_spread: float = 0.57
     embed_unrelated: float = 0.75
     embed_spread: float = 0.12
 
@@ -177,10 +179,16 @@ class PairScorer:
         self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
         self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
         self._calibration = {}
+        if self.use_mt:
+            # Inverse document frequency of each n-gram over both sides' sentences
+            df = np.asarray(src.grams.sum(axis=0)).ravel() + np.asarray(tgt.grams.sum(axis=0)).ravel()
+            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
+            self._weighted: dict[tuple, tuple] = {}
         if self.use_embed:
             self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
         if self.use_mt:
-            self._calibration["mt"] = self._calibrate(self._mt_similarities, weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt"] = self._calibrate(self._mt_dice, weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt_part"] = self._calibrate(self._mt_containment, weights.mt_part_unrelated, weights.mt_part_spread)
 
     def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
@@ -201,10 +209,16 @@ class PairScorer:
     def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
         return self.src.vectors[rows] @ self.tgt.vectors.T
 
-    def _mt_similarities(self, rows: np.ndarray) -> np.ndarray:
+    def _mt_dice(self, rows: np.ndarray) -> np.ndarray:
         shared = (self.src.grams[rows] @ self.tgt.grams.T).toarray()
         counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[None, :]
         return 2.0 * shared / np.maximum(counts, 1.0)
+
+    def _mt_containment(self, rows: np.ndarray) -> np.ndarray:
+        left, left_total = self._idf_spans(self.src, 1)
+        right, right_total = self._idf_spans(self.tgt, 1)
+        shared = (left[rows] @ self.tgt.grams.T).toarray()
+        return shared / np.maximum(np.minimum(left_total[rows][:, None], right_total[None, :]), 1e-9)
 
     def pooled(self) -> "PairScorer":
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
@@ -215,11 +229,15 @@ class PairScorer:
         y = self.tgt.span_vectors(cols - b, b)
         return 1.0 - np.einsum("ij,ij->i", x, y)
 
-    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
-        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1."""
-        left, right = self.src.span_matrix(name, a), self.tgt.span_matrix(name, b)
+    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int, idf: bool = False) -> np.ndarray:
+        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1.
+
+        With `idf`, shared MT n-grams count by their IDF weight.
+        """
+        left = self._idf_spans(self.src, a)[0] if idf else self.src.span_matrix(name, a)
+        right = self.tgt.span_matrix(name, b)
         if self.n * self.m <= _DENSE_PAIRS:
-            key = (name, a, b)
+            key = (name, a, b, idf)
             if key not in self._overlaps:
                 self._overlaps[key] = (left @ right.T).toarray()
             return self._overlaps[key][rows - a, cols - b]
@@ -231,6 +249,28 @@ class PairScorer:
         shared = self._span_overlap(name, rows, cols, a, b)
         return 2.0 * shared / np.maximum(count, 1.0), count
 
+    def _idf_spans(self, side: Side, size: int):
+        """MT n-grams of each run of `size` sentences weighted by IDF, and each run's total weight."""
+        key = (id(side), size)
+        if key not in self._weighted:
+            from scipy import sparse
+
+            weighted = (side.span_matrix("grams", size) @ sparse.diags(self._idf)).tocsr()
+            self._weighted[key] = weighted, np.asarray(weighted.sum(axis=1)).ravel()
+        return self._weighted[key]
+
+    def _containment(self, rows, cols, a, b):
+        """IDF-weighted share of the smaller span's MT n-grams that the other span has.
+
+        Judges one part of a merge against the whole other side: a fragment translated there is
+        contained in it, although its Dice with the much larger side stays low. IDF weighting
+        keeps frequent n-grams ("the", " in") from making an unrelated short sentence look contained.
+        """
+        left, left_total = self._idf_spans(self.src, a)
+        right, right_total = self._idf_spans(self.tgt, b)
+        shared = self._span_overlap("grams", rows, cols, a, b, idf=True)
+        return shared / np.maximum(np.minimum(left_total[rows - a], right_total[cols - b]), 1e-9)
+
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
         if b == 0:
@@ -241,8 +281,8 @@ class PairScorer:
         if per_sentence is not None and a + b > 2:
             # Every part of a merge must match the other side too; otherwise a strong pair would
             # swallow a neighbouring byline more cheaply than leaving it unaligned.
-            parts = [self._semantic(rows - a + p + 1, cols, 1, b) for p in range(a) if a > 1]
-            parts += [self._semantic(rows, cols - b + q + 1, a, 1) for q in range(b) if b > 1]
+            parts = [self._semantic(rows - a + p + 1, cols, 1, b, part=True) for p in range(a) if a > 1]
+            parts += [self._semantic(rows, cols - b + q + 1, a, 1, part=True) for q in range(b) if b > 1]
             per_sentence = np.maximum(per_sentence, np.max(parts, axis=0) - self.w.part_slack)
         # Better than typical earns little: otherwise a very good pair pays for absorbing neighbours.
         per_sentence = 0.0 if per_sentence is None else np.maximum(per_sentence, -self.w.floor)
@@ -255,16 +295,25 @@ class PairScorer:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
         return cost
 
-    def _semantic(self, rows, cols, a, b) -> np.ndarray | None:
-        """Weighted mean of the calibrated MT and embedding distances, None without either signal."""
+    def _semantic(self, rows, cols, a, b, part: bool = False) -> np.ndarray | None:
+        """Weighted mean of the calibrated MT and embedding distances, None without either signal.
+
+        `part`: one sentence of a merge against the other side, where MT overlap is measured as
+        containment, not Dice.
+        """
         parts, weights = [], []
         if self.use_embed:
             level, spread = self._calibration["embed"]
             parts.append((level + spread - (1.0 - self._embed_distance(rows, cols, a, b))) / spread)
             weights.append(self.w.embed)
         if self.use_mt:
-            level, spread = self._calibration["mt"]
-            parts.append((level + spread - self._dice("grams", rows, cols, a, b)[0]) / spread)
+            if part:
+                level, spread = self._calibration["mt_part"]
+                similarity = self._containment(rows, cols, a, b)
+            else:
+                level, spread = self._calibration["mt"]
+                similarity = self._dice("grams", rows, cols, a, b)[0]
+            parts.append((level + spread - similarity) / spread)
             weights.append(self.w.mt)
         return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
 

@@ -29,6 +29,16 @@ def test_mt_signal_recovers_merge_omission_and_byline(article):
     assert all(0.0 <= b.score <= 1.0 for b in beads)
 
 
+@pytest.mark.parametrize("row, cut", [(1, " cautioned"), (4, " For now"), (7, " where")])
+def test_a_sentence_split_after_translation_stays_one_bead(row, cut):
+    """The short piece matches little of the whole source sentence, but what it has is in it."""
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
+    head, tail = en[row][: en[row].index(cut)], en[row][en[row].index(cut) :]
+    tgt = en[:row] + [head.strip(), tail.strip()] + en[row + 1 :]
+    beads = align(ko, tgt, mt=mt, embed="none")
+    assert Bead([row], [row, row + 1]) in [Bead(b.src, b.tgt) for b in beads]
+
+
 @pytest.mark.slow
 def test_e5_embeddings_alone(article):
     src, _, tgt, gold = article
