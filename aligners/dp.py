@@ -75,12 +75,7 @@ class Band:
 
 
 class Scorer(Protocol):
-    """What the DP needs from the signals: bead costs on cells, and a pooled copy for coarse levels.
-
-    A scorer may also define `unaligned_costs(rows, cols)`: the cost of leaving each source and
-    each target sentence unaligned, given the band cells the DP searches; without it, 1-0 and 0-1
-    beads cost what `bead_costs` says.
-    """
+    """What the DP needs from the signals: bead costs on cells, and a pooled copy for coarse levels."""
 
     n: int
     m: int
@@ -90,17 +85,10 @@ class Scorer(Protocol):
     def pooled(self) -> "Scorer": ...
 
 
-def band_dp(
-    band: Band, n: int, m: int, types: list[BeadType], cost: Callable, unaligned: Callable | None = None
-) -> list[tuple[BeadType, int, int]]:
+def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable) -> list[tuple[BeadType, int, int]]:
     """Cheapest path from (0, 0) to (n, m) inside `band`: a list of (bead type, end row, end col)."""
     rows, cols = band.cells()
     size = band.size
-    if unaligned is not None:
-        src_skip, tgt_skip = unaligned(rows, cols)
-    else:
-        src_skip = cost(np.arange(1, n + 1), np.zeros(n, dtype=np.int64), 1, 0) if n else np.zeros(0)
-        tgt_skip = cost(np.zeros(m, dtype=np.int64), np.arange(1, m + 1), 0, 1) if m else np.zeros(0)
     moves = [t for t in types if t[0] >= 1]
     prev = np.full((len(moves), size), size, dtype=np.int64)  # index `size` holds +inf
     step = np.full((len(moves), size), np.inf)
@@ -109,8 +97,11 @@ def band_dp(
         p = band.index(rows[ok] - a, cols[ok] - b)
         ok, p = ok[p >= 0], p[p >= 0]
         prev[k, ok] = p
-        step[k, ok] = src_skip[rows[ok] - 1] if b == 0 else cost(rows[ok], cols[ok], a, b)
-    ins = tgt_skip if INSERTION in types else np.full(m, np.inf)
+        step[k, ok] = cost(rows[ok], cols[ok], a, b)
+    if INSERTION in types and m:
+        ins = cost(np.zeros(m, dtype=np.int64), np.arange(1, m + 1), 0, 1)
+    else:
+        ins = np.full(m, np.inf)
     cum_ins = np.concatenate([[0.0], np.cumsum(ins)])
     dp = np.full(size + 1, np.inf)
     back = np.full(size, -1, dtype=np.int64)  # move index, or -1 for an insertion
@@ -175,4 +166,4 @@ def align_path(scorer: Scorer, types: list[BeadType], radius: int = DEFAULT_RADI
     else:
         coarse = align_path(scorer.pooled(), types, radius)
         band = band_around(coarse, 2, n, m, radius)
-    return band_dp(band, n, m, types, scorer.bead_costs, getattr(scorer, "unaligned_costs", None))
+    return band_dp(band, n, m, types, scorer.bead_costs)

@@ -30,7 +30,6 @@ class Weights:
     length: float = 0.05
     anchors: float = 0.3
     skip: float = 1.0
-    counterpart: float = 0.5  # raises `skip` up to this fraction for a sentence with a translation-like partner
     merge: float = 0.5  # per sentence beyond 1-1, so merges must earn their place
     floor: float = 0.25  # the lowest per-sentence semantic distance a bead can score
     part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
@@ -273,30 +272,11 @@ class PairScorer:
         return shared / np.maximum(np.minimum(left_total[rows - a], right_total[cols - b]), 1e-9)
 
     # -- costs ---------------------------------------------------------------------------------
-    def unaligned_costs(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cost of leaving each source and each target sentence unaligned (a 1-0 or 0-1 bead).
-
-        `rows`, `cols` are the cells the DP searches. A sentence with a translation-like partner
-        among them pays up to `counterpart` times more: it probably has a counterpart, even when
-        a weak MT makes it look unrelated to the merge it belongs to, so leaving it out should not
-        be the cheap way around a doubtful merge.
-        """
-        src = self.w.skip * self.src.skip_scale
-        tgt = self.w.skip * self.tgt.skip_scale
-        pairs = (rows >= 1) & (cols >= 1)
-        distance = self._semantic(rows[pairs], cols[pairs], 1, 1) if self.w.counterpart else None
-        if distance is None:
-            return src, tgt
-        if self.use_mt:
-            distance = np.minimum(distance, self._semantic(rows[pairs], cols[pairs], 1, 1, part=True))
-        evidence = np.clip(1.0 - distance, 0.0, 1.0)
-        src_best, tgt_best = np.zeros(self.n), np.zeros(self.m)
-        np.maximum.at(src_best, rows[pairs] - 1, evidence)
-        np.maximum.at(tgt_best, cols[pairs] - 1, evidence)
-        return src * (1.0 + self.w.counterpart * src_best), tgt * (1.0 + self.w.counterpart * tgt_best)
-
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
-        """Cost of a-b beads (a, b ≥ 1) ending at cells (rows, cols)."""
+        if b == 0:
+            return self.w.skip * self.src.skip_scale[rows - 1]
+        if a == 0:
+            return self.w.skip * self.tgt.skip_scale[cols - 1]
         per_sentence = self._semantic(rows, cols, a, b)
         if per_sentence is not None and a + b > 2:
             # Every part of a merge must match the other side too; otherwise a strong pair would
