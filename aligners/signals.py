@@ -19,6 +19,7 @@ _DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one spa
 _MIN_PAIRS_FOR_LEVEL = 64
 _CALIBRATION_ROWS = 200
 _MIN_SPREAD = 0.02
+_UNRELATED_SIDE = 0.5  # calibrated distance beyond which a best match is closer to unrelated than to a translation
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Weights:
     mt_spread: float = 0.5
     mt_part_unrelated: float = 0.065  # the same for IDF-weighted containment (PairScorer._containment)
     mt_part_spread: float = 0.57
+    # `skip` fits documents where this share of sentences has no counterpart (the news benchmark,
+    # as PairScorer._document_skip estimates it); how far one nat of log-odds moves the skip cost;
+    # how many sentences' worth of evidence that default is worth against the document's own.
+    unaligned_share: float = 0.255
+    share_weight: float = 0.5
+    share_prior_sentences: float = 50.0
     embed_unrelated: float = 0.75
     embed_spread: float = 0.12
 
@@ -170,7 +177,7 @@ def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
 class PairScorer:
     """Costs of beads between two Sides; pooled() gives the same scorer over blocks of two."""
 
-    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None):
+    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None, skip: float | None = None):
         self.src, self.tgt, self.w = src, tgt, weights
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
@@ -187,8 +194,11 @@ class PairScorer:
         if self.use_embed:
             self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
         if self.use_mt:
-            self._calibration["mt"] = self._calibrate(self._mt_dice, weights.mt_unrelated, weights.mt_spread)
-            self._calibration["mt_part"] = self._calibrate(self._mt_containment, weights.mt_part_unrelated, weights.mt_part_spread)
+            self._calibration["mt"] = self._calibrate(lambda rows: self._mt_similarities(rows)[0], weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt_part"] = self._calibrate(
+                lambda rows: self._mt_similarities(rows)[1], weights.mt_part_unrelated, weights.mt_part_spread
+            )
+        self.skip = skip if skip is not None else self._document_skip()
 
     def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
@@ -209,19 +219,53 @@ class PairScorer:
     def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
         return self.src.vectors[rows] @ self.tgt.vectors.T
 
-    def _mt_dice(self, rows: np.ndarray) -> np.ndarray:
-        shared = (self.src.grams[rows] @ self.tgt.grams.T).toarray()
-        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[None, :]
-        return 2.0 * shared / np.maximum(counts, 1.0)
+    def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Dice and containment of source sentences `rows` against target sentences `cols` (default: all)."""
+        right = self.tgt.grams if cols is None else self.tgt.grams[cols]
+        cols = slice(None) if cols is None else cols
+        weighted, src_total = self._idf_spans(self.src, 1)
+        tgt_total = self._idf_spans(self.tgt, 1)[1][cols]
+        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[cols][None, :]
+        dice = 2.0 * (self.src.grams[rows] @ right.T).toarray() / np.maximum(counts, 1.0)
+        smaller = np.minimum(src_total[rows][:, None], tgt_total[None, :])
+        return dice, (weighted[rows] @ right.T).toarray() / np.maximum(smaller, 1e-9)
 
-    def _mt_containment(self, rows: np.ndarray) -> np.ndarray:
-        left, left_total = self._idf_spans(self.src, 1)
-        right, right_total = self._idf_spans(self.tgt, 1)
-        shared = (left[rows] @ self.tgt.grams.T).toarray()
-        return shared / np.maximum(np.minimum(left_total[rows][:, None], right_total[None, :]), 1e-9)
+    def _document_skip(self) -> float:
+        """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
+
+        `skip` fits documents where about `unaligned_share` of the sentences have no counterpart.
+        Here a sentence counts as without one when its best match on the other side is closer to
+        unrelated than to a translation (calibrated MT distance, Dice or containment, above
+        _UNRELATED_SIDE), on up to _CALIBRATION_ROWS sentences per side. That share is shrunk
+        toward the default by `share_prior_sentences`, so short articles keep about the default,
+        and the skip cost moves by `share_weight` times the change in log-odds: in a book
+        translation, where nearly every sentence has a counterpart, a fragment that a weak MT
+        makes look unrelated is merged rather than dropped.
+        """
+        if not self.use_mt or not self.n or not self.m:
+            return self.w.skip
+        rng = np.random.default_rng(0)
+        rows = np.sort(rng.permutation(self.n)[:_CALIBRATION_ROWS])
+        cols = np.sort(rng.permutation(self.m)[:_CALIBRATION_ROWS])
+        src_share = np.mean(self._mt_distances(*self._mt_similarities(rows)).min(axis=1) > _UNRELATED_SIDE)
+        tgt_share = np.mean(self._mt_distances(*self._mt_similarities(np.arange(self.n), cols)).min(axis=0) > _UNRELATED_SIDE)
+        prior = self.w.share_prior_sentences
+        share = (src_share * self.n + tgt_share * self.m + prior * self.w.unaligned_share) / (self.n + self.m + prior)
+        share = min(share, 0.5)  # beyond half, the estimate says little about the rest
+
+        def log_odds(p):
+            return np.log((1.0 - p) / p)
+
+        return float(self.w.skip + self.w.share_weight * (log_odds(share) - log_odds(self.w.unaligned_share)))
+
+    def _mt_distances(self, dice: np.ndarray, containment: np.ndarray) -> np.ndarray:
+        """The closer of the calibrated Dice and containment distances."""
+        level, spread = self._calibration["mt"]
+        part_level, part_spread = self._calibration["mt_part"]
+        return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
     def pooled(self) -> "PairScorer":
-        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
+        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip)
 
     # -- signals -------------------------------------------------------------------------------
     def _embed_distance(self, rows, cols, a, b):
@@ -274,9 +318,9 @@ class PairScorer:
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
         if b == 0:
-            return self.w.skip * self.src.skip_scale[rows - 1]
+            return self.skip * self.src.skip_scale[rows - 1]
         if a == 0:
-            return self.w.skip * self.tgt.skip_scale[cols - 1]
+            return self.skip * self.tgt.skip_scale[cols - 1]
         per_sentence = self._semantic(rows, cols, a, b)
         if per_sentence is not None and a + b > 2:
             # Every part of a merge must match the other side too; otherwise a strong pair would

@@ -3,6 +3,8 @@
 import pytest
 
 from aligners import Bead, align
+from aligners.aligner import build_scorer
+from aligners.signals import Weights
 from flores_rows import flores_rows
 
 
@@ -37,6 +39,15 @@ def test_a_sentence_split_after_translation_stays_one_bead(row, cut):
     tgt = en[:row] + [head.strip(), tail.strip()] + en[row + 1 :]
     beads = align(ko, tgt, mt=mt, embed="none")
     assert Bead([row], [row, row + 1]) in [Bead(b.src, b.tgt) for b in beads]
+
+
+def test_skip_cost_follows_how_many_sentences_have_a_counterpart():
+    ko, en, mt = (flores_rows(kind, 60) for kind in ("ko", "en", "mt"))
+    default = Weights().skip
+    every_sentence_translated = build_scorer(ko, en, mt, "none", 3, "ko", "en", None).skip
+    half_replaced = build_scorer(ko[:30], en[:15] + en[30:45], mt[:30], "none", 3, "ko", "en", None).skip
+    short_article = build_scorer(ko[:4], en[:4], mt[:4], "none", 3, "ko", "en", None).skip
+    assert half_replaced < default < short_article < every_sentence_translated
 
 
 @pytest.mark.slow
