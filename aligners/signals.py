@@ -19,6 +19,8 @@ _DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one spa
 _MIN_PAIRS_FOR_LEVEL = 64
 _CALIBRATION_ROWS = 200
 _MIN_SPREAD = 0.02
+_MIN_LENGTH_PAIRS = 20  # confident pairs needed to measure the length spread of a document
+_MIN_LENGTH_SIGMA = 0.1
 _UNRELATED_SIDE = 0.5  # calibrated distance beyond which a best match is closer to unrelated than to a translation
 
 
@@ -34,7 +36,7 @@ class Weights:
     merge: float = 0.5  # per sentence beyond 1-1, so merges must earn their place
     floor: float = 0.25  # the lowest per-sentence semantic distance a bead can score
     part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
-    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
+    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads (at most; see PairScorer)
     # Similarity of unrelated pairs (used for documents too small to measure it) and how much
     # higher a typical translation scores; measured on FLORES dev/devtest.
     mt_unrelated: float = 0.14
@@ -170,6 +172,11 @@ class Side:
         )
 
 
+def _sample(count: int) -> np.ndarray:
+    """Up to _CALIBRATION_ROWS sentence ids out of `count`, sorted; the same for every call."""
+    return np.sort(np.random.default_rng(0).permutation(count)[:_CALIBRATION_ROWS])
+
+
 def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
     return cum[starts + size] - cum[starts]
 
@@ -177,7 +184,15 @@ def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
 class PairScorer:
     """Costs of beads between two Sides; pooled() gives the same scorer over blocks of two."""
 
-    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None, skip: float | None = None):
+    def __init__(
+        self,
+        src: Side,
+        tgt: Side,
+        weights: Weights,
+        ratio: float | None = None,
+        skip: float | None = None,
+        length_sigma: float | None = None,
+    ):
         self.src, self.tgt, self.w = src, tgt, weights
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
@@ -199,6 +214,7 @@ class PairScorer:
                 lambda rows: self._mt_similarities(rows)[1], weights.mt_part_unrelated, weights.mt_part_spread
             )
         self.skip = skip if skip is not None else self._document_skip()
+        self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
 
     def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
@@ -211,8 +227,7 @@ class PairScorer:
         """
         if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
             return unrelated, spread
-        rows = np.random.default_rng(0).permutation(self.n)[:_CALIBRATION_ROWS]
-        sims = similarities(np.sort(rows))
+        sims = similarities(_sample(self.n))
         level = float(np.median(sims))
         return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
 
@@ -244,11 +259,10 @@ class PairScorer:
         """
         if not self.use_mt or not self.n or not self.m:
             return self.w.skip
-        rng = np.random.default_rng(0)
-        rows = np.sort(rng.permutation(self.n)[:_CALIBRATION_ROWS])
-        cols = np.sort(rng.permutation(self.m)[:_CALIBRATION_ROWS])
-        src_share = np.mean(self._mt_distances(*self._mt_similarities(rows)).min(axis=1) > _UNRELATED_SIDE)
-        tgt_share = np.mean(self._mt_distances(*self._mt_similarities(np.arange(self.n), cols)).min(axis=0) > _UNRELATED_SIDE)
+        src_distances = self._mt_distances(*self._mt_similarities(_sample(self.n)))
+        tgt_distances = self._mt_distances(*self._mt_similarities(np.arange(self.n), _sample(self.m)))
+        src_share = np.mean(src_distances.min(axis=1) > _UNRELATED_SIDE)
+        tgt_share = np.mean(tgt_distances.min(axis=0) > _UNRELATED_SIDE)
         prior = self.w.share_prior_sentences
         share = (src_share * self.n + tgt_share * self.m + prior * self.w.unaligned_share) / (self.n + self.m + prior)
         share = min(share, 0.5)  # beyond half, the estimate says little about the rest
@@ -258,6 +272,31 @@ class PairScorer:
 
         return float(self.w.skip + self.w.share_weight * (log_odds(share) - log_odds(self.w.unaligned_share)))
 
+    def _document_length_sigma(self) -> float:
+        """The spread of the length ratio among this document's own translations, where MT finds enough.
+
+        Pairs: sampled source sentences whose best MT match (Dice) scores above a typical
+        translation of this document. Their robust standard deviation (1.4826 x MAD) of the log
+        length ratio, clipped to [_MIN_LENGTH_SIGMA, length_sigma]: the default has to cover loose
+        translations; a close one (a de-fr book measures 0.26) lets length weigh more.
+        """
+        if not self.use_mt or min(self.n, self.m) == 0:
+            return self.w.length_sigma
+        rows = _sample(self.n)
+        dice = self._mt_similarities(rows)[0]
+        level, spread = self._calibration["mt"]
+        confident = dice.max(axis=1) > level + spread
+        if confident.sum() < _MIN_LENGTH_PAIRS:
+            return self.w.length_sigma
+        best = dice.argmax(axis=1)[confident]
+        log_ratio = self._log_length_ratio(self.src.lengths[rows[confident]], self.tgt.lengths[best])
+        sigma = 1.4826 * float(np.median(np.abs(log_ratio - np.median(log_ratio))))
+        return float(np.clip(sigma, _MIN_LENGTH_SIGMA, self.w.length_sigma))
+
+    def _log_length_ratio(self, src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
+        """log(target chars / expected target chars), smoothed so that short lines do not dominate."""
+        return np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
+
     def _mt_distances(self, dice: np.ndarray, containment: np.ndarray) -> np.ndarray:
         """The closer of the calibrated Dice and containment distances."""
         level, spread = self._calibration["mt"]
@@ -265,7 +304,7 @@ class PairScorer:
         return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
     def pooled(self) -> "PairScorer":
-        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip)
+        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
 
     # -- signals -------------------------------------------------------------------------------
     def _embed_distance(self, rows, cols, a, b):
@@ -332,8 +371,8 @@ class PairScorer:
         per_sentence = 0.0 if per_sentence is None else np.maximum(per_sentence, -self.w.floor)
         src_len = span_sum(self.src.cum_lengths, rows - a, a)
         tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
-        log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
-        per_sentence = per_sentence + self.w.length * (log_ratio / self.w.length_sigma) ** 2 / 2.0
+        log_ratio = self._log_length_ratio(src_len, tgt_len)
+        per_sentence = per_sentence + self.w.length * (log_ratio / self.length_sigma) ** 2 / 2.0
         cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)

@@ -50,6 +50,14 @@ def test_skip_cost_follows_how_many_sentences_have_a_counterpart():
     assert half_replaced < default < short_article < every_sentence_translated
 
 
+def test_length_spread_is_measured_on_documents_long_enough():
+    ko, en, mt = (flores_rows(kind, 60) for kind in ("ko", "en", "mt"))
+    default = Weights().length_sigma
+    assert build_scorer(ko, en, mt, "none", 3, "ko", "en", None).length_sigma < default
+    assert build_scorer(ko[:11], en[:11], mt[:11], "none", 3, "ko", "en", None).length_sigma == default
+    assert build_scorer(ko, en, None, "none", 3, "ko", "en", None).length_sigma == default
+
+
 @pytest.mark.slow
 def test_e5_embeddings_alone(article):
     src, _, tgt, gold = article
