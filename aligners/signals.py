@@ -5,6 +5,9 @@ document and ~0 for a typical translation (in the spirit of Vecalign's normalisa
 pairs), so signals with very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in
 0–0.6) and MT of any quality can be averaged.
 Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
+With MT, two more things are measured on the document rather than fixed: how tightly lengths
+follow that ratio, and how often a sentence has no counterpart at all (which sets the cost of
+leaving one unaligned): a book translation is tighter and more complete than a news edition.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ _CALIBRATION_ROWS = 200
 _MIN_SPREAD = 0.02
 _MIN_LENGTH_PAIRS = 20  # confident pairs needed to measure the length spread of a document
 _MIN_LENGTH_SIGMA = 0.1
-_UNRELATED_SIDE = 0.5  # calibrated distance beyond which a best match is closer to unrelated than to a translation
+_HALFWAY = 0.5  # calibrated distance halfway between a typical translation (0) and an unrelated pair (1)
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead)."""
+    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead).
+
+    With MT, `skip` and `length_sigma` are defaults that PairScorer adapts to each document.
+    """
 
     embed: float = 1.0
     mt: float = 1.0
@@ -202,7 +208,7 @@ class PairScorer:
         self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
         self._calibration = {}
         if self.use_mt:
-            # Inverse document frequency of each n-gram over both sides' sentences
+            # IDF of each MT n-gram over both sides' sentences, for containment (see _containment)
             df = np.asarray(src.grams.sum(axis=0)).ravel() + np.asarray(tgt.grams.sum(axis=0)).ravel()
             self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
             self._weighted: dict[tuple, tuple] = {}
@@ -238,8 +244,8 @@ class PairScorer:
         """Dice and containment of source sentences `rows` against target sentences `cols` (default: all)."""
         right = self.tgt.grams if cols is None else self.tgt.grams[cols]
         cols = slice(None) if cols is None else cols
-        weighted, src_total = self._idf_spans(self.src, 1)
-        tgt_total = self._idf_spans(self.tgt, 1)[1][cols]
+        weighted, src_total = self._idf_spans("src", 1)
+        tgt_total = self._idf_spans("tgt", 1)[1][cols]
         counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[cols][None, :]
         dice = 2.0 * (self.src.grams[rows] @ right.T).toarray() / np.maximum(counts, 1.0)
         smaller = np.minimum(src_total[rows][:, None], tgt_total[None, :])
@@ -251,7 +257,7 @@ class PairScorer:
         `skip` fits documents where about `unaligned_share` of the sentences have no counterpart.
         Here a sentence counts as without one when its best match on the other side is closer to
         unrelated than to a translation (calibrated MT distance, Dice or containment, above
-        _UNRELATED_SIDE), on up to _CALIBRATION_ROWS sentences per side. That share is shrunk
+        _HALFWAY), on up to _CALIBRATION_ROWS sentences per side. That share is shrunk
         toward the default by `share_prior_sentences`, so short articles keep about the default,
         and the skip cost moves by `share_weight` times the change in log-odds: in a book
         translation, where nearly every sentence has a counterpart, a fragment that a weak MT
@@ -261,8 +267,8 @@ class PairScorer:
             return self.w.skip
         src_distances = self._mt_distances(*self._mt_similarities(_sample(self.n)))
         tgt_distances = self._mt_distances(*self._mt_similarities(np.arange(self.n), _sample(self.m)))
-        src_share = np.mean(src_distances.min(axis=1) > _UNRELATED_SIDE)
-        tgt_share = np.mean(tgt_distances.min(axis=0) > _UNRELATED_SIDE)
+        src_share = np.mean(src_distances.min(axis=1) > _HALFWAY)
+        tgt_share = np.mean(tgt_distances.min(axis=0) > _HALFWAY)
         prior = self.w.share_prior_sentences
         share = (src_share * self.n + tgt_share * self.m + prior * self.w.unaligned_share) / (self.n + self.m + prior)
         share = min(share, 0.5)  # beyond half, the estimate says little about the rest
@@ -317,7 +323,7 @@ class PairScorer:
 
         With `idf`, shared MT n-grams count by their IDF weight.
         """
-        left = self._idf_spans(self.src, a)[0] if idf else self.src.span_matrix(name, a)
+        left = self._idf_spans("src", a)[0] if idf else self.src.span_matrix(name, a)
         right = self.tgt.span_matrix(name, b)
         if self.n * self.m <= _DENSE_PAIRS:
             key = (name, a, b, idf)
@@ -332,13 +338,13 @@ class PairScorer:
         shared = self._span_overlap(name, rows, cols, a, b)
         return 2.0 * shared / np.maximum(count, 1.0), count
 
-    def _idf_spans(self, side: Side, size: int):
-        """MT n-grams of each run of `size` sentences weighted by IDF, and each run's total weight."""
-        key = (id(side), size)
+    def _idf_spans(self, side: str, size: int):
+        """MT n-grams of each run of `size` sentences of side "src" or "tgt" weighted by IDF, and each run's total."""
+        key = (side, size)
         if key not in self._weighted:
             from scipy import sparse
 
-            weighted = (side.span_matrix("grams", size) @ sparse.diags(self._idf)).tocsr()
+            weighted = (getattr(self, side).span_matrix("grams", size) @ sparse.diags(self._idf)).tocsr()
             self._weighted[key] = weighted, np.asarray(weighted.sum(axis=1)).ravel()
         return self._weighted[key]
 
@@ -349,10 +355,9 @@ class PairScorer:
         contained in it, although its Dice with the much larger side stays low. IDF weighting
         keeps frequent n-grams ("the", " in") from making an unrelated short sentence look contained.
         """
-        left, left_total = self._idf_spans(self.src, a)
-        right, right_total = self._idf_spans(self.tgt, b)
+        src_total, tgt_total = self._idf_spans("src", a)[1], self._idf_spans("tgt", b)[1]
         shared = self._span_overlap("grams", rows, cols, a, b, idf=True)
-        return shared / np.maximum(np.minimum(left_total[rows - a], right_total[cols - b]), 1e-9)
+        return shared / np.maximum(np.minimum(src_total[rows - a], tgt_total[cols - b]), 1e-9)
 
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
