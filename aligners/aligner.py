@@ -100,7 +100,7 @@ def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:
     A one-sided bead is judged by its best alternative: the cheapest 1-1 pairing of the sentence
     with a neighbour within `radius`. Costs are computed per bead shape in one vectorised call.
     """
-    skip = scorer.w.skip
+    skip = scorer.skip
     scores = np.zeros(len(path))
     by_shape: dict[tuple[int, int], list[int]] = {}
     for k, (shape, _, _) in enumerate(path):

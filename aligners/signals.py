@@ -5,6 +5,9 @@ document and ~0 for a typical translation (in the spirit of Vecalign's normalisa
 pairs), so signals with very different raw ranges (e5 cosines live in 0.7–0.95, n-gram Dice in
 0–0.6) and MT of any quality can be averaged.
 Length uses the character ratio of the document pair itself (Korean→English is ~0.54, not 1).
+With MT, two more things are measured on the document rather than fixed: how tightly lengths
+follow that ratio, and how often a sentence has no counterpart at all (which sets the cost of
+leaving one unaligned): a book translation is tighter and more complete than a news edition.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ _DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one spa
 _MIN_PAIRS_FOR_LEVEL = 64
 _CALIBRATION_ROWS = 200
 _MIN_SPREAD = 0.02
+_MIN_LENGTH_PAIRS = 20  # confident pairs needed to measure the length spread of a document
+_MIN_LENGTH_SIGMA = 0.1
+_HALFWAY = 0.5  # calibrated distance halfway between a typical translation (0) and an unrelated pair (1)
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead)."""
+    """Cost weights; `skip` is the cost of leaving one sentence unaligned (a 1-0 or 0-1 bead).
+
+    With MT, `skip` and `length_sigma` are defaults that PairScorer adapts to each document.
+    """
 
     embed: float = 1.0
     mt: float = 1.0
@@ -33,11 +42,19 @@ class Weights:
     merge: float = 0.5  # per sentence beyond 1-1, so merges must earn their place
     floor: float = 0.25  # the lowest per-sentence semantic distance a bead can score
     part_slack: float = 0.4  # how much worse than the whole bead one part of a merge may match
-    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads
+    length_sigma: float = 0.35  # spread of log(target chars / expected chars) for true beads (at most; see PairScorer)
     # Similarity of unrelated pairs (used for documents too small to measure it) and how much
     # higher a typical translation scores; measured on FLORES dev/devtest.
     mt_unrelated: float = 0.14
     mt_spread: float = 0.5
+    mt_part_unrelated: float = 0.065  # the same for IDF-weighted containment (PairScorer._containment)
+    mt_part_spread: float = 0.57
+    # `skip` fits documents where this share of sentences has no counterpart (the news benchmark,
+    # as PairScorer._document_skip estimates it); how far one nat of log-odds moves the skip cost;
+    # how many sentences' worth of evidence that default is worth against the document's own.
+    unaligned_share: float = 0.255
+    share_weight: float = 0.5
+    share_prior_sentences: float = 50.0
     embed_unrelated: float = 0.75
     embed_spread: float = 0.12
 
@@ -161,6 +178,11 @@ class Side:
         )
 
 
+def _sample(count: int) -> np.ndarray:
+    """Up to _CALIBRATION_ROWS sentence ids out of `count`, sorted; the same for every call."""
+    return np.sort(np.random.default_rng(0).permutation(count)[:_CALIBRATION_ROWS])
+
+
 def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
     return cum[starts + size] - cum[starts]
 
@@ -168,7 +190,15 @@ def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
 class PairScorer:
     """Costs of beads between two Sides; pooled() gives the same scorer over blocks of two."""
 
-    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float | None = None):
+    def __init__(
+        self,
+        src: Side,
+        tgt: Side,
+        weights: Weights,
+        ratio: float | None = None,
+        skip: float | None = None,
+        length_sigma: float | None = None,
+    ):
         self.src, self.tgt, self.w = src, tgt, weights
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
@@ -177,10 +207,20 @@ class PairScorer:
         self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
         self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
         self._calibration = {}
+        if self.use_mt:
+            # IDF of each MT n-gram over both sides' sentences, for containment (see _containment)
+            df = np.asarray(src.grams.sum(axis=0)).ravel() + np.asarray(tgt.grams.sum(axis=0)).ravel()
+            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
+            self._weighted: dict[tuple, tuple] = {}
         if self.use_embed:
             self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
         if self.use_mt:
-            self._calibration["mt"] = self._calibrate(self._mt_similarities, weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt"] = self._calibrate(lambda rows: self._mt_similarities(rows)[0], weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt_part"] = self._calibrate(
+                lambda rows: self._mt_similarities(rows)[1], weights.mt_part_unrelated, weights.mt_part_spread
+            )
+        self.skip = skip if skip is not None else self._document_skip()
+        self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
 
     def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
@@ -193,21 +233,84 @@ class PairScorer:
         """
         if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
             return unrelated, spread
-        rows = np.random.default_rng(0).permutation(self.n)[:_CALIBRATION_ROWS]
-        sims = similarities(np.sort(rows))
+        sims = similarities(_sample(self.n))
         level = float(np.median(sims))
         return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
 
     def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
         return self.src.vectors[rows] @ self.tgt.vectors.T
 
-    def _mt_similarities(self, rows: np.ndarray) -> np.ndarray:
-        shared = (self.src.grams[rows] @ self.tgt.grams.T).toarray()
-        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[None, :]
-        return 2.0 * shared / np.maximum(counts, 1.0)
+    def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Dice and containment of source sentences `rows` against target sentences `cols` (default: all)."""
+        right = self.tgt.grams if cols is None else self.tgt.grams[cols]
+        cols = slice(None) if cols is None else cols
+        weighted, src_total = self._idf_spans("src", 1)
+        tgt_total = self._idf_spans("tgt", 1)[1][cols]
+        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[cols][None, :]
+        dice = 2.0 * (self.src.grams[rows] @ right.T).toarray() / np.maximum(counts, 1.0)
+        smaller = np.minimum(src_total[rows][:, None], tgt_total[None, :])
+        return dice, (weighted[rows] @ right.T).toarray() / np.maximum(smaller, 1e-9)
+
+    def _document_skip(self) -> float:
+        """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
+
+        `skip` fits documents where about `unaligned_share` of the sentences have no counterpart.
+        Here a sentence counts as without one when its best match on the other side is closer to
+        unrelated than to a translation (calibrated MT distance, Dice or containment, above
+        _HALFWAY), on up to _CALIBRATION_ROWS sentences per side. That share is shrunk
+        toward the default by `share_prior_sentences`, so short articles keep about the default,
+        and the skip cost moves by `share_weight` times the change in log-odds: in a book
+        translation, where nearly every sentence has a counterpart, a fragment that a weak MT
+        makes look unrelated is merged rather than dropped.
+        """
+        if not self.use_mt or not self.n or not self.m:
+            return self.w.skip
+        src_distances = self._mt_distances(*self._mt_similarities(_sample(self.n)))
+        tgt_distances = self._mt_distances(*self._mt_similarities(np.arange(self.n), _sample(self.m)))
+        src_share = np.mean(src_distances.min(axis=1) > _HALFWAY)
+        tgt_share = np.mean(tgt_distances.min(axis=0) > _HALFWAY)
+        prior = self.w.share_prior_sentences
+        share = (src_share * self.n + tgt_share * self.m + prior * self.w.unaligned_share) / (self.n + self.m + prior)
+        share = min(share, 0.5)  # beyond half, the estimate says little about the rest
+
+        def log_odds(p):
+            return np.log((1.0 - p) / p)
+
+        return float(self.w.skip + self.w.share_weight * (log_odds(share) - log_odds(self.w.unaligned_share)))
+
+    def _document_length_sigma(self) -> float:
+        """The spread of the length ratio among this document's own translations, where MT finds enough.
+
+        Pairs: sampled source sentences whose best MT match (Dice) scores above a typical
+        translation of this document. Their robust standard deviation (1.4826 x MAD) of the log
+        length ratio, clipped to [_MIN_LENGTH_SIGMA, length_sigma]: the default has to cover loose
+        translations; a close one (a de-fr book measures 0.26) lets length weigh more.
+        """
+        if not self.use_mt or min(self.n, self.m) == 0:
+            return self.w.length_sigma
+        rows = _sample(self.n)
+        dice = self._mt_similarities(rows)[0]
+        level, spread = self._calibration["mt"]
+        confident = dice.max(axis=1) > level + spread
+        if confident.sum() < _MIN_LENGTH_PAIRS:
+            return self.w.length_sigma
+        best = dice.argmax(axis=1)[confident]
+        log_ratio = self._log_length_ratio(self.src.lengths[rows[confident]], self.tgt.lengths[best])
+        sigma = 1.4826 * float(np.median(np.abs(log_ratio - np.median(log_ratio))))
+        return float(np.clip(sigma, _MIN_LENGTH_SIGMA, self.w.length_sigma))
+
+    def _log_length_ratio(self, src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
+        """log(target chars / expected target chars), smoothed so that short lines do not dominate."""
+        return np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
+
+    def _mt_distances(self, dice: np.ndarray, containment: np.ndarray) -> np.ndarray:
+        """The closer of the calibrated Dice and containment distances."""
+        level, spread = self._calibration["mt"]
+        part_level, part_spread = self._calibration["mt_part"]
+        return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
     def pooled(self) -> "PairScorer":
-        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio)
+        return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
 
     # -- signals -------------------------------------------------------------------------------
     def _embed_distance(self, rows, cols, a, b):
@@ -215,11 +318,15 @@ class PairScorer:
         y = self.tgt.span_vectors(cols - b, b)
         return 1.0 - np.einsum("ij,ij->i", x, y)
 
-    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
-        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1."""
-        left, right = self.src.span_matrix(name, a), self.tgt.span_matrix(name, b)
+    def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int, idf: bool = False) -> np.ndarray:
+        """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1.
+
+        With `idf`, shared MT n-grams count by their IDF weight.
+        """
+        left = self._idf_spans("src", a)[0] if idf else self.src.span_matrix(name, a)
+        right = self.tgt.span_matrix(name, b)
         if self.n * self.m <= _DENSE_PAIRS:
-            key = (name, a, b)
+            key = (name, a, b, idf)
             if key not in self._overlaps:
                 self._overlaps[key] = (left @ right.T).toarray()
             return self._overlaps[key][rows - a, cols - b]
@@ -231,40 +338,70 @@ class PairScorer:
         shared = self._span_overlap(name, rows, cols, a, b)
         return 2.0 * shared / np.maximum(count, 1.0), count
 
+    def _idf_spans(self, side: str, size: int):
+        """MT n-grams of each run of `size` sentences of side "src" or "tgt" weighted by IDF, and each run's total."""
+        key = (side, size)
+        if key not in self._weighted:
+            from scipy import sparse
+
+            weighted = (getattr(self, side).span_matrix("grams", size) @ sparse.diags(self._idf)).tocsr()
+            self._weighted[key] = weighted, np.asarray(weighted.sum(axis=1)).ravel()
+        return self._weighted[key]
+
+    def _containment(self, rows, cols, a, b):
+        """IDF-weighted share of the smaller span's MT n-grams that the other span has.
+
+        Judges one part of a merge against the whole other side: a fragment translated there is
+        contained in it, although its Dice with the much larger side stays low. IDF weighting
+        keeps frequent n-grams ("the", " in") from making an unrelated short sentence look contained.
+        """
+        src_total, tgt_total = self._idf_spans("src", a)[1], self._idf_spans("tgt", b)[1]
+        shared = self._span_overlap("grams", rows, cols, a, b, idf=True)
+        return shared / np.maximum(np.minimum(src_total[rows - a], tgt_total[cols - b]), 1e-9)
+
     # -- costs ---------------------------------------------------------------------------------
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray:
         if b == 0:
-            return self.w.skip * self.src.skip_scale[rows - 1]
+            return self.skip * self.src.skip_scale[rows - 1]
         if a == 0:
-            return self.w.skip * self.tgt.skip_scale[cols - 1]
+            return self.skip * self.tgt.skip_scale[cols - 1]
         per_sentence = self._semantic(rows, cols, a, b)
         if per_sentence is not None and a + b > 2:
             # Every part of a merge must match the other side too; otherwise a strong pair would
             # swallow a neighbouring byline more cheaply than leaving it unaligned.
-            parts = [self._semantic(rows - a + p + 1, cols, 1, b) for p in range(a) if a > 1]
-            parts += [self._semantic(rows, cols - b + q + 1, a, 1) for q in range(b) if b > 1]
+            parts = [self._semantic(rows - a + p + 1, cols, 1, b, part=True) for p in range(a) if a > 1]
+            parts += [self._semantic(rows, cols - b + q + 1, a, 1, part=True) for q in range(b) if b > 1]
             per_sentence = np.maximum(per_sentence, np.max(parts, axis=0) - self.w.part_slack)
         # Better than typical earns little: otherwise a very good pair pays for absorbing neighbours.
         per_sentence = 0.0 if per_sentence is None else np.maximum(per_sentence, -self.w.floor)
         src_len = span_sum(self.src.cum_lengths, rows - a, a)
         tgt_len = span_sum(self.tgt.cum_lengths, cols - b, b)
-        log_ratio = np.log((tgt_len + 10.0) / (self.ratio * src_len + 10.0))
-        per_sentence = per_sentence + self.w.length * (log_ratio / self.w.length_sigma) ** 2 / 2.0
+        log_ratio = self._log_length_ratio(src_len, tgt_len)
+        per_sentence = per_sentence + self.w.length * (log_ratio / self.length_sigma) ** 2 / 2.0
         cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
         return cost
 
-    def _semantic(self, rows, cols, a, b) -> np.ndarray | None:
-        """Weighted mean of the calibrated MT and embedding distances, None without either signal."""
+    def _semantic(self, rows, cols, a, b, part: bool = False) -> np.ndarray | None:
+        """Weighted mean of the calibrated MT and embedding distances, None without either signal.
+
+        `part`: one sentence of a merge against the other side, where MT overlap is measured as
+        containment, not Dice.
+        """
         parts, weights = [], []
         if self.use_embed:
             level, spread = self._calibration["embed"]
             parts.append((level + spread - (1.0 - self._embed_distance(rows, cols, a, b))) / spread)
             weights.append(self.w.embed)
         if self.use_mt:
-            level, spread = self._calibration["mt"]
-            parts.append((level + spread - self._dice("grams", rows, cols, a, b)[0]) / spread)
+            if part:
+                level, spread = self._calibration["mt_part"]
+                similarity = self._containment(rows, cols, a, b)
+            else:
+                level, spread = self._calibration["mt"]
+                similarity = self._dice("grams", rows, cols, a, b)[0]
+            parts.append((level + spread - similarity) / spread)
             weights.append(self.w.mt)
         return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
 

@@ -30,7 +30,7 @@ CONFIGS = {  # name -> (use MT, embedding)
 }
 
 
-def run_config(docs, name, src_lang, tgt_lang, repair=False):
+def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False):
     use_mt, embed = CONFIGS[name]
     predictions = []
     start = time.perf_counter()
@@ -38,7 +38,8 @@ def run_config(docs, name, src_lang, tgt_lang, repair=False):
         if embed is None:
             predictions.append(gale_church(doc.src, doc.tgt))
         else:
-            predictions.append(align(doc.src, doc.tgt, mt=doc.mt if use_mt else None, embed=embed, src_lang=src_lang,
+            mt = doc.mt if use_mt else None
+            predictions.append(align(doc.src, doc.tgt, mt=mt, embed=embed, max_merge=max_merge, src_lang=src_lang,
                                      tgt_lang=tgt_lang, repair=repair and use_mt))
     scores = score_alignments([d.gold for d in docs], predictions).as_dict()
     scores["seconds"] = round(time.perf_counter() - start, 2)
@@ -83,6 +84,7 @@ def main():
     parser.add_argument("--textberg-configs", default="mt,embed,length+lexical,combined,gale-church")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repair", action="store_true", help="re-check the beads of MT configs with aligners.repair")
+    parser.add_argument("--max-merge", type=int, default=3, help="dari's --max-merge (Gale-Church keeps its own bead set)")
     args = parser.parse_args()
     if not os.path.isdir(os.path.join(args.data, "flores200-dev")):
         sys.exit(f"benchmark data not found in {args.data}: pass --data DIR or set DARI_DATA")
@@ -90,12 +92,12 @@ def main():
     names = [c for c in args.configs.split(",") if c]
     if docs[0].mt is None:
         names = [c for c in names if not CONFIGS[c][0]]
-    result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}}
+    result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}, "max_merge": args.max_merge, "repair": args.repair}
     for name in names:
-        result["news"][name] = run_config(docs, name, "ko", "en", args.repair)
+        result["news"][name] = run_config(docs, name, "ko", "en", args.max_merge, args.repair)
     tb = textberg(args.data)
     for name in [c for c in args.textberg_configs.split(",") if c]:
-        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.repair)
+        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.max_merge, args.repair)
     result["speed"] = speed(docs)
     print(json.dumps(result, indent=2))
 

@@ -3,6 +3,8 @@
 import pytest
 
 from aligners import Bead, align
+from aligners.aligner import build_scorer
+from aligners.signals import Weights
 from flores_rows import flores_rows
 
 
@@ -27,6 +29,33 @@ def test_mt_signal_recovers_merge_omission_and_byline(article):
     beads = align(src, tgt, mt=mt, embed="none")
     assert _shapes(beads) == _shapes(gold)
     assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+@pytest.mark.parametrize("row, cut", [(1, " cautioned"), (4, " For now"), (7, " where")])
+def test_a_sentence_split_after_translation_stays_one_bead(row, cut):
+    """The short piece matches little of the whole source sentence, but what it has is in it."""
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
+    head, tail = en[row][: en[row].index(cut)], en[row][en[row].index(cut) :]
+    tgt = en[:row] + [head.strip(), tail.strip()] + en[row + 1 :]
+    beads = align(ko, tgt, mt=mt, embed="none")
+    assert Bead([row], [row, row + 1]) in [Bead(b.src, b.tgt) for b in beads]
+
+
+def test_skip_cost_follows_how_many_sentences_have_a_counterpart():
+    ko, en, mt = (flores_rows(kind, 60) for kind in ("ko", "en", "mt"))
+    default = Weights().skip
+    every_sentence_translated = build_scorer(ko, en, mt, "none", 3, "ko", "en", None).skip
+    half_replaced = build_scorer(ko[:30], en[:15] + en[30:45], mt[:30], "none", 3, "ko", "en", None).skip
+    short_article = build_scorer(ko[:4], en[:4], mt[:4], "none", 3, "ko", "en", None).skip
+    assert half_replaced < default < short_article < every_sentence_translated
+
+
+def test_length_spread_is_measured_on_documents_long_enough():
+    ko, en, mt = (flores_rows(kind, 60) for kind in ("ko", "en", "mt"))
+    default = Weights().length_sigma
+    assert build_scorer(ko, en, mt, "none", 3, "ko", "en", None).length_sigma < default
+    assert build_scorer(ko[:11], en[:11], mt[:11], "none", 3, "ko", "en", None).length_sigma == default
+    assert build_scorer(ko, en, None, "none", 3, "ko", "en", None).length_sigma == default
 
 
 @pytest.mark.slow
