@@ -8,7 +8,7 @@ not be flagged). On top, numbers are changed in some English sentences (number_m
 rest is the untouched control. See `score_flag` for the unit each flag is scored on.
 
 Prints one JSON object. Run from the repo root:
-    OMP_NUM_THREADS=1 python scripts/bench_qa.py [--data DIR] [--embed none|e5] [--english-boilerplate]
+    OMP_NUM_THREADS=1 python scripts/bench_qa.py [--data DIR] [--embed none|e5] [--seeds 0,1,2,3,4] [--english-boilerplate]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from eval.qa import build_report, check_document, sides_from_sentences  # noqa: 
 from mt.numbers import extract_numbers  # noqa: E402
 
 NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
+SCORED_FLAGS = ("omission", "addition", "number_mismatch")
 
 
 def change_number(sentence: str, rng: random.Random) -> str | None:
@@ -73,7 +74,7 @@ def build(data: str, seed: int, english_boilerplate: bool):
 
 
 def score_flag(documents, gold, flag: str) -> dict:
-    """Precision over flagged units, recall over gold sentences.
+    """Counts for precision over flagged units and recall over gold sentences.
 
     The unit of omission is a Korean sentence and of addition an English sentence, both alone in
     their bead. A number mismatch is flagged on a bead, which may hold several English sentences:
@@ -96,12 +97,16 @@ def score_flag(documents, gold, flag: str) -> dict:
                 right += len(ids & truth[flag])
             hit |= ids & truth[flag]
         found += len(hit)
-    gold_total = sum(len(truth[flag]) for truth in gold)
+    return {"right": right, "flagged": flagged, "found": found, "gold": sum(len(truth[flag]) for truth in gold)}
+
+
+def rates(counts: dict) -> dict:
+    """Precision and recall from `score_flag` counts (or their sums over seeds)."""
     return {
-        "precision": round(right / flagged, 4) if flagged else 0.0,
-        "recall": round(found / gold_total, 4) if gold_total else 0.0,
-        "gold": gold_total,
-        "flagged": flagged,
+        "precision": round(counts["right"] / counts["flagged"], 4) if counts["flagged"] else 0.0,
+        "recall": round(counts["found"] / counts["gold"], 4) if counts["gold"] else 0.0,
+        "gold": counts["gold"],
+        "flagged": counts["flagged"],
     }
 
 
@@ -114,45 +119,67 @@ def control_beads(documents, gold) -> list:
     return out
 
 
+def run_seed(data: str, seed: int, embed: str, english_boilerplate: bool) -> dict:
+    """Build the documents of one seed, check them all, and count flags against the gold."""
+    docs, gold = build(data, seed, english_boilerplate)
+    start = time.perf_counter()
+    reports = []
+    for doc in docs:
+        beads = align(doc.src, doc.tgt, mt=doc.mt, embed=embed)
+        ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
+        reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en"))
+    report = build_report(reports, {"embed": embed})
+    seconds = time.perf_counter() - start
+
+    controls = control_beads(report.documents, gold)
+    return {
+        "seed": seed,
+        "documents": len(docs),
+        "ko_sentences": sum(len(d.src) for d in docs),
+        "en_sentences": sum(len(d.tgt) for d in docs),
+        "counts": {flag: score_flag(report.documents, gold, flag) for flag in SCORED_FLAGS},
+        "other_flags_raised": {k: v for k, v in report.flag_counts.items() if k not in SCORED_FLAGS},
+        "control_beads": len(controls),
+        "flags_on_controls": {flag: sum(flag in b.flags for b in controls) for flag in report.flag_counts},
+        "boilerplate_beads": sum(d.boilerplate_beads for d in report.documents),
+        "boilerplate_flagged_as_omission_or_addition": sum(
+            1 for d in report.documents for b in d.beads if b.boilerplate and {"omission", "addition"} & set(b.flags)
+        ),
+        "seconds": round(seconds, 1),
+    }
+
+
+def summed(runs: list[dict], key: str) -> dict:
+    return {name: sum(run[key][name] for run in runs) for name in runs[0][key]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_data_option(parser)
     parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds; counts are pooled over them (e.g. 0,1,2,3,4)")
     parser.add_argument("--english-boilerplate", action="store_true",
                         help="also insert English web boilerplate (newsletter, share links)")
     args = parser.parse_args()
-    docs, gold = build(data_dir(args.data, "flores200-devtest"), args.seed, args.english_boilerplate)
+    data = data_dir(args.data, "flores200-devtest")
+    runs = [run_seed(data, int(seed), args.embed, args.english_boilerplate) for seed in args.seeds.split(",")]
 
-    start = time.perf_counter()
-    reports = []
-    for doc in docs:
-        beads = align(doc.src, doc.tgt, mt=doc.mt, embed=args.embed)
-        ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
-        reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en"))
-    report = build_report(reports, {"embed": args.embed})
-    seconds = time.perf_counter() - start
-
-    results = {flag: score_flag(report.documents, gold, flag) for flag in ("omission", "addition", "number_mismatch")}
-    controls = control_beads(report.documents, gold)
-    boilerplate_as_error = sum(
-        1 for d in report.documents for b in d.beads if b.boilerplate and {"omission", "addition"} & set(b.flags)
-    )
-    print(json.dumps({
-        "documents": len(docs),
-        "ko_sentences": sum(len(d.src) for d in docs),
-        "en_sentences": sum(len(d.tgt) for d in docs),
+    pooled = {
+        "seeds": [run["seed"] for run in runs],
         "embed": args.embed,
-        "seed": args.seed,
         "english_boilerplate": args.english_boilerplate,
-        "flags": results,
-        "other_flags_raised": {k: v for k, v in report.flag_counts.items() if k not in results},
-        "control_beads": len(controls),
-        "flags_on_controls": {flag: sum(flag in b.flags for b in controls) for flag in report.flag_counts},
-        "boilerplate_beads": sum(d.boilerplate_beads for d in report.documents),
-        "boilerplate_flagged_as_omission_or_addition": boilerplate_as_error,
-        "seconds": round(seconds, 1),
-    }, indent=1))
+        **{key: sum(run[key] for run in runs) for key in ("documents", "ko_sentences", "en_sentences")},
+        "flags": {flag: rates({n: sum(run["counts"][flag][n] for run in runs) for n in runs[0]["counts"][flag]})
+                  for flag in SCORED_FLAGS},
+        "other_flags_raised": summed(runs, "other_flags_raised"),
+        "control_beads": sum(run["control_beads"] for run in runs),
+        "flags_on_controls": summed(runs, "flags_on_controls"),
+        **{key: sum(run[key] for run in runs)
+           for key in ("boilerplate_beads", "boilerplate_flagged_as_omission_or_addition", "seconds")},
+    }
+    if len(runs) > 1:
+        pooled["per_seed"] = {run["seed"]: {flag: rates(run["counts"][flag]) for flag in SCORED_FLAGS} for run in runs}
+    print(json.dumps(pooled, indent=1))
 
 
 if __name__ == "__main__":
