@@ -16,6 +16,8 @@ Sentences marked `fixed` (bylines, credits, notices) neither move nor take other
 
 from __future__ import annotations
 
+from typing import Callable
+
 from aligners.beads import Bead, joined
 
 # chrF (β = 1) from which the MT of a source-only sentence and a neighbouring target-only sentence
@@ -53,10 +55,18 @@ def repair(
     *,
     fixed_src: list[bool] | None = None,
     fixed_tgt: list[bool] | None = None,
+    split: Callable[[list[Bead], Agreement], list[Bead]] | None = None,
 ) -> list[Bead]:
-    """`detach_unsupported`, then `absorb_one_sided`; `mt` is the source side machine-translated, line by line."""
+    """`detach_unsupported`, then `split` (a caller's further check), then `absorb_one_sided`.
+
+    `mt` is the source side machine-translated, line by line. `split` runs before the absorbing
+    so that what it splits off can still join the neighbouring bead the MT ties it to.
+    """
     agree = Agreement(mt, tgt)
-    return absorb_one_sided(detach_unsupported(beads, agree), agree, fixed_src or [False] * len(mt), fixed_tgt or [False] * len(tgt))
+    beads = detach_unsupported(beads, agree)
+    if split is not None:
+        beads = split(beads, agree)
+    return absorb_one_sided(beads, agree, fixed_src or [False] * len(mt), fixed_tgt or [False] * len(tgt))
 
 
 def detach_unsupported(beads: list[Bead], agree: Agreement) -> list[Bead]:

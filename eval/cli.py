@@ -133,7 +133,8 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
 @click.option("--embed", default="none",
               help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
-                   "no better on the QA benchmark).")
+                   "no better on the QA benchmark). Either way, pairs the MT does not confirm are checked with "
+                   "embeddings (e5 when none).")
 @click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")

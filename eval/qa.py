@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import platform
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 from aligners.beads import Bead, joined
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from eval.unconfirmed_pairs import split_unconfirmed_pairs
 from mt.errors import InputError
 
 SIMILARITY_METRICS = ("bleu", "chrf")
@@ -125,19 +127,24 @@ def check_document(
     *,
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
+    witness: str | None = None,
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
 
     The aligner's beads are first re-examined with the MT (`aligners.repair`): sentences folded into
     a bead without support on the other side are split off and needless skips are undone, so that
-    omissions and additions are what the MT confirms.
+    omissions and additions are what the MT confirms. With `witness` (an embedding model name), 1-1
+    beads the MT does not confirm must also be mutual nearest neighbours in that embedding
+    (`eval.unconfirmed_pairs`), or they are an omission and an addition.
     """
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
     aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
-    beads = repair(beads, mt, en.sentences, fixed_src=[k is not None for k in ko.boilerplate],
-                   fixed_tgt=[k is not None for k in en.boilerplate])
+    fixed_src, fixed_tgt = [k is not None for k in ko.boilerplate], [k is not None for k in en.boilerplate]
+    split = partial(split_unconfirmed_pairs, src=ko.sentences, tgt=en.sentences, model=witness,
+                    fixed_src=fixed_src, fixed_tgt=fixed_tgt) if witness else None
+    beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, split=split)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
@@ -209,8 +216,16 @@ def run_qa(
     embed: str = "none",
     max_merge: int = 3,
 ) -> QAReport:
-    """Segment, translate (unless MT lines are given), align with the MT and check every article."""
+    """Segment, translate (unless MT lines are given), align with the MT and check every article.
+
+    1-1 beads the MT does not confirm are put to the aligner's embedding, or to the bundled e5
+    (numpy-only, offline) when the aligner uses none: only their documents' sentences are embedded.
+    """
     from aligners import align
+    from aligners.aligner import NO_EMBED
+    from aligners.embeddings import E5
+
+    witness = E5 if embed == NO_EMBED else embed
 
     documents = []
     for pair in pairs:
@@ -226,8 +241,8 @@ def run_qa(
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge)
-        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source))
-    return build_report(documents, {"embed": embed, "max_merge": max_merge, "model": model or None})
+        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
+    return build_report(documents, {"embed": embed, "witness": witness, "max_merge": max_merge, "model": model or None})
 
 
 def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[list[str]]) -> BeadText:

@@ -119,7 +119,7 @@ def control_beads(documents, gold) -> list:
     return out
 
 
-def run_seed(data: str, seed: int, embed: str, english_boilerplate: bool) -> dict:
+def run_seed(data: str, seed: int, embed: str, witness: str | None, english_boilerplate: bool) -> dict:
     """Build the documents of one seed, check them all, and count flags against the gold."""
     docs, gold = build(data, seed, english_boilerplate)
     start = time.perf_counter()
@@ -127,7 +127,7 @@ def run_seed(data: str, seed: int, embed: str, english_boilerplate: bool) -> dic
     for doc in docs:
         beads = align(doc.src, doc.tgt, mt=doc.mt, embed=embed)
         ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
-        reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en"))
+        reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en", witness=witness))
     report = build_report(reports, {"embed": embed})
     seconds = time.perf_counter() - start
 
@@ -157,16 +157,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_data_option(parser)
     parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
+    parser.add_argument("--witness", default="e5",
+                        help="embedding that must confirm 1-1 pairs the MT does not (eval.unconfirmed_pairs); '' for none")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds; counts are pooled over them (e.g. 0,1,2,3,4)")
     parser.add_argument("--english-boilerplate", action="store_true",
                         help="also insert English web boilerplate (newsletter, share links)")
     args = parser.parse_args()
     data = data_dir(args.data, "flores200-devtest")
-    runs = [run_seed(data, int(seed), args.embed, args.english_boilerplate) for seed in args.seeds.split(",")]
+    runs = [run_seed(data, int(seed), args.embed, args.witness or None, args.english_boilerplate) for seed in args.seeds.split(",")]
 
     pooled = {
         "seeds": [run["seed"] for run in runs],
         "embed": args.embed,
+        "witness": args.witness or None,
         "english_boilerplate": args.english_boilerplate,
         **{key: sum(run[key] for run in runs) for key in ("documents", "ko_sentences", "en_sentences")},
         "flags": {flag: rates({n: sum(run["counts"][flag][n] for run in runs) for n in runs[0]["counts"][flag]})

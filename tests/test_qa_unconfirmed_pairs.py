@@ -1,0 +1,64 @@
+"""A 1-1 bead the MT does not confirm stays a pair only if the embedding makes them mutual nearest neighbours."""
+
+import numpy as np
+import pytest
+
+from aligners import embeddings
+from aligners.beads import Bead
+from aligners.repair import Agreement
+from eval.qa import check_document, sides_from_sentences
+from eval.unconfirmed_pairs import split_unconfirmed_pairs
+
+KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
+MT = ["The government increased its budget by 5% this year.", "The opposition opposed it.", "The vote will be held next week."]
+# English 1 replaces the translation of Korean 1: an omission and an addition at one place.
+EN = ["The government raised this year's budget by 5%.", "Critics called the plan reckless.", "The vote takes place next week."]
+BEADS = [Bead([0], [0]), Bead([1], [1]), Bead([2], [2])]
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """An embedding that puts each text on a chosen axis; `axes` is filled in by the test."""
+    axes: dict[str, int] = {}
+    asked: list[str] = []
+
+    def encode(texts):
+        asked.extend(texts)
+        return [np.eye(4)[axes[t]] + 0.1 for t in texts]
+
+    monkeypatch.setitem(embeddings._models, "fake", encode)
+    monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
+    return axes, asked
+
+
+def split(beads, en=EN):
+    none = [False] * 3
+    return split_unconfirmed_pairs(beads, Agreement(MT, en), src=KO, tgt=en, model="fake", fixed_src=none, fixed_tgt=none)
+
+
+def test_a_weak_pair_nearer_to_other_sentences_is_split(fake_model):
+    axes, _ = fake_model
+    # Korean 1 is nearest English 2's topic, English 1 nearest Korean 0's: not a translation pair.
+    axes.update({KO[0]: 0, KO[1]: 2, KO[2]: 2, EN[0]: 0, EN[1]: 0, EN[2]: 2})
+    assert [(b.src, b.tgt) for b in split(BEADS)] == [([0], [0]), ([], [1]), ([1], []), ([2], [2])]
+
+
+def test_a_weak_pair_of_mutual_nearest_neighbours_is_kept(fake_model):
+    axes, _ = fake_model
+    axes.update({KO[0]: 0, KO[1]: 1, KO[2]: 2, EN[0]: 0, EN[1]: 1, EN[2]: 2})
+    assert split(BEADS) == BEADS
+
+
+def test_pairs_the_mt_confirms_are_never_embedded(fake_model):
+    _, asked = fake_model
+    en = [EN[0], "The opposition objected.", EN[2]]
+    assert split(BEADS, en) == BEADS and asked == []
+
+
+def test_check_document_reports_the_split_pair_as_omission_and_addition(fake_model):
+    axes, _ = fake_model
+    axes.update({KO[0]: 0, KO[1]: 2, KO[2]: 2, EN[0]: 0, EN[1]: 0, EN[2]: 2})
+    ko, en = sides_from_sentences(KO, "ko"), sides_from_sentences(EN, "en")
+    doc = check_document("d", ko, en, MT, BEADS, witness="fake")
+    flagged = {flag: (b.src, b.tgt) for b in doc.beads for flag in b.flags if flag in ("omission", "addition")}
+    assert flagged == {"omission": ([1], []), "addition": ([], [1])}
