@@ -133,12 +133,14 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
 @click.option("--embed", default="none",
               help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
-                   "no better on the QA benchmark). Either way, pairs the MT does not confirm are checked with "
-                   "embeddings (e5 when none).")
+                   "no better on the QA benchmark).")
+@click.option("--confirm", default=None,
+              help="Embedding that must confirm a 1-1 pair the MT does not (chrF < 25), else it is an omission plus "
+                   "an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
 @click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
-def qa(src, ref, mt, model, embed, max_merge, output, html_path):
+def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
     """Check a published English translation against its Korean source, sentence by sentence.
 
     Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
@@ -158,7 +160,7 @@ def qa(src, ref, mt, model, embed, max_merge, output, html_path):
         model = model or DEFAULT_MODEL
         translate = Translator(model).translate_sentences  # one model load for every article of a batch
 
-    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge)
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge, confirm=confirm)
     if html_path:
         from eval.html_report import render_html
 

@@ -215,17 +215,20 @@ def run_qa(
     model: str = "",
     embed: str = "none",
     max_merge: int = 3,
+    confirm: str | None = None,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
-    1-1 beads the MT does not confirm are put to the aligner's embedding, or to the bundled e5
-    (numpy-only, offline) when the aligner uses none: only their documents' sentences are embedded.
+    1-1 beads the MT does not confirm are put to the `confirm` embedding (by default the aligner's,
+    or the bundled e5, numpy-only and offline, when the aligner uses none; "none" skips the check):
+    only their documents' sentences are embedded.
     """
     from aligners import align
     from aligners.aligner import NO_EMBED
     from aligners.embeddings import E5
 
-    witness = E5 if embed == NO_EMBED else embed
+    witness = confirm or (E5 if embed == NO_EMBED else embed)
+    witness = None if witness == NO_EMBED else witness
 
     documents = []
     for pair in pairs:
@@ -242,7 +245,7 @@ def run_qa(
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge)
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
-    return build_report(documents, {"embed": embed, "witness": witness, "max_merge": max_merge, "model": model or None})
+    return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
 
 
 def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[list[str]]) -> BeadText:

@@ -157,19 +157,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_data_option(parser)
     parser.add_argument("--embed", default="none", help="aligner embedding: none (MT + lexical) or e5")
-    parser.add_argument("--witness", default="e5",
-                        help="embedding that must confirm 1-1 pairs the MT does not (eval.unconfirmed_pairs); '' for none")
+    parser.add_argument("--confirm", default="e5",
+                        help="embedding that must confirm 1-1 pairs the MT does not (dari qa --confirm); none to skip")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds; counts are pooled over them (e.g. 0,1,2,3,4)")
     parser.add_argument("--english-boilerplate", action="store_true",
                         help="also insert English web boilerplate (newsletter, share links)")
     args = parser.parse_args()
     data = data_dir(args.data, "flores200-devtest")
-    runs = [run_seed(data, int(seed), args.embed, args.witness or None, args.english_boilerplate) for seed in args.seeds.split(",")]
+    confirm = None if args.confirm in ("", "none") else args.confirm
+    runs = [run_seed(data, int(seed), args.embed, confirm, args.english_boilerplate) for seed in args.seeds.split(",")]
 
     pooled = {
         "seeds": [run["seed"] for run in runs],
         "embed": args.embed,
-        "witness": args.witness or None,
+        "confirm": confirm or "none",
         "english_boilerplate": args.english_boilerplate,
         **{key: sum(run[key] for run in runs) for key in ("documents", "ko_sentences", "en_sentences")},
         "flags": {flag: rates({n: sum(run["counts"][flag][n] for run in runs) for n in runs[0]["counts"][flag]})

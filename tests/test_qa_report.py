@@ -124,3 +124,12 @@ def test_unreadable_inputs_name_the_file(tmp_path, content, problem):
     paths["en"].write_bytes(content)
     result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]))
     assert result.exit_code == 2 and f"{paths['en']}: {problem}" in result.output
+
+
+@pytest.mark.parametrize("args, confirm", [((), "e5"), (("--confirm", "none"), "none")])
+def test_qa_cli_confirm_default_is_e5_and_can_be_turned_off(tmp_path, args, confirm):
+    paths = flores_article(tmp_path, drop_english=3)
+    out = tmp_path / "r.json"
+    result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]), *args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["settings"]["confirm"] == confirm
