@@ -94,7 +94,7 @@ def align(
     if gap_merge is None:
         gap_merge = max_merge + 1 if max_merge > 1 else max_merge
     if gap_merge > max_merge:
-        anchored = np.array([shape == (1, 1) for shape, _, _ in path]) & (scores >= ANCHOR_CONFIDENCE)
+        anchored = np.array([shape == (1, 1) for shape, _, _ in path], dtype=bool) & (scores >= ANCHOR_CONFIDENCE)
         band = band_between_anchors(path, anchored, scorer.n, scorer.m)
         path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs)
         scores = bead_scores(scorer, path, radius)

@@ -179,6 +179,7 @@ def band_between_anchors(path: list[tuple[BeadType, int, int]], anchored: np.nda
     """
     lo = np.full(n + 1, m + 1, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
+    lo[0], hi[0] = 0, 1  # the origin, also when both sides are empty
     i0 = j0 = 0  # where the current stretch starts
     for k, ((a, b), i, j) in enumerate(path):
         if anchored[k]:

@@ -75,6 +75,7 @@ def test_every_sentence_lands_in_exactly_one_bead(article):
 def test_unaligned_sides_give_one_sided_beads():
     assert _shapes(align(["하나.", "둘."], [], embed="none")) == [([0], []), ([1], [])]
     assert [b.tgt for b in align([], ["One."], embed="none")] == [[0]]
+    assert align([], [], embed="none") == []
 
 
 def test_mt_must_be_line_aligned(article):
