@@ -90,14 +90,15 @@ def align(
         raise ValueError("repair re-checks beads against the MT: pass mt")
     scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
     path = align_path(scorer, bead_types(max_merge), radius)
-    scores = bead_scores(scorer, path, radius)
     if gap_merge is None:
         gap_merge = max_merge + 1 if max_merge > 1 else max_merge
     if gap_merge > max_merge:
-        anchored = np.array([shape == (1, 1) for shape, _, _ in path], dtype=bool) & (scores >= ANCHOR_CONFIDENCE)
+        ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
+        anchored = np.zeros(len(path), dtype=bool)
+        anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
         band = band_between_anchors(path, anchored, scorer.n, scorer.m)
         path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs)
-        scores = bead_scores(scorer, path, radius)
+    scores = bead_scores(scorer, path, radius)
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:
         from aligners.repair import repair as repair_beads
