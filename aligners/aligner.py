@@ -10,13 +10,15 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
-from aligners.dp import DEFAULT_RADIUS, align_path, bead_types
+from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import E5, span_embeddings
 from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
 from mt.boilerplate import boilerplate_kind
 
 NO_EMBED = "none"
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
+# 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
+ANCHOR_CONFIDENCE = 0.7
 
 
 def default_weights(has_mt: bool, has_embed: bool) -> Weights:
@@ -72,17 +74,30 @@ def align(
     anchors: bool = True,
     radius: int = DEFAULT_RADIUS,
     repair: bool = False,
+    gap_merge: int | None = None,
 ) -> list[Bead]:
     """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
 
     `mt` is `src` machine-translated into tgt's language, line by line; `embed` is "e5", "none" or
     a sentence-transformers model name. Bead scores are confidences in [0, 1]. `repair` re-checks
     the beads against the MT (`aligners.repair`), keeping boilerplate alone; it needs `mt`.
+    `gap_merge` > max_merge: a second pass re-aligns the stretches between confident 1-1 beads
+    with beads of up to gap_merge sentences a side (a + b ≤ gap_merge + 1), so large beads cost
+    DP time only where the first pass was unsure; default max_merge + 1 where merges are
+    allowed at all (max_merge 1 keeps 1-1 only), 0 turns the pass off.
     """
     if repair and mt is None:
         raise ValueError("repair re-checks beads against the MT: pass mt")
     scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors)
     path = align_path(scorer, bead_types(max_merge), radius)
+    if gap_merge is None:
+        gap_merge = max_merge + 1 if max_merge > 1 else max_merge
+    if gap_merge > max_merge:
+        ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
+        anchored = np.zeros(len(path), dtype=bool)
+        anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
+        band = band_between_anchors(path, anchored, scorer.n, scorer.m)
+        path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs)
     scores = bead_scores(scorer, path, radius)
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:

@@ -167,3 +167,25 @@ def align_path(scorer: Scorer, types: list[BeadType], radius: int = DEFAULT_RADI
         coarse = align_path(scorer.pooled(), types, radius)
         band = band_around(coarse, 2, n, m, radius)
     return band_dp(band, n, m, types, scorer.bead_costs)
+
+
+
+def band_between_anchors(path: list[tuple[BeadType, int, int]], anchored: np.ndarray, n: int, m: int) -> Band:
+    """Band of the rectangles spanned by each stretch of the path between anchored steps.
+
+    Like Bertalign's second step: confident beads pin the path to single cells, and a larger bead
+    set (whose costs grow with its size) is searched only in the uncertain stretches between them,
+    which are a small part of the document.
+    """
+    lo = np.full(n + 1, m + 1, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    lo[0], hi[0] = 0, 1  # the origin, also when both sides are empty
+    i0 = j0 = 0  # where the current stretch starts
+    for k, ((a, b), i, j) in enumerate(path):
+        if anchored[k]:
+            i0, j0 = i - a, j - b  # the stretch before it ends at the anchor's start
+        lo[i0 : i + 1] = np.minimum(lo[i0 : i + 1], j0)
+        hi[i0 : i + 1] = np.maximum(hi[i0 : i + 1], j + 1)
+        if anchored[k]:
+            i0, j0 = i, j
+    return Band.from_ranges(lo, hi)

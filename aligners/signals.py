@@ -49,6 +49,9 @@ class Weights:
     mt_spread: float = 0.5
     mt_part_unrelated: float = 0.065  # the same for IDF-weighted containment (PairScorer._containment)
     mt_part_spread: float = 0.57
+    # Unrelated a-b spans have Dice ~ (2ab / (a + b)) ** power times that of unrelated sentences:
+    # FLORES devtest as one document (ko-en, MT) measures power 0.35-0.5 (Text+Berg: 0.7-1.0).
+    mt_chance_power: float = 0.5
     # `skip` fits documents where this share of sentences has no counterpart (the news benchmark,
     # as PairScorer._document_skip estimates it); how far one nat of log-odds moves the skip cost;
     # how many sentences' worth of evidence that default is worth against the document's own.
@@ -212,6 +215,7 @@ class PairScorer:
             df = np.asarray(src.grams.sum(axis=0)).ravel() + np.asarray(tgt.grams.sum(axis=0)).ravel()
             self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
             self._weighted: dict[tuple, tuple] = {}
+            self._chance: dict[tuple[int, int], float] = {}
         if self.use_embed:
             self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
         if self.use_mt:
@@ -398,12 +402,44 @@ class PairScorer:
             if part:
                 level, spread = self._calibration["mt_part"]
                 similarity = self._containment(rows, cols, a, b)
+                parts.append((level + spread - similarity) / spread)
             else:
-                level, spread = self._calibration["mt"]
-                similarity = self._dice("grams", rows, cols, a, b)[0]
-            parts.append((level + spread - similarity) / spread)
+                parts.append(self._dice_distance(self._dice("grams", rows, cols, a, b)[0], a, b))
             weights.append(self.w.mt)
         return sum(w * p for w, p in zip(weights, parts)) / sum(weights) if parts else None
+
+    def _dice_distance(self, dice: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Calibrated MT distance of an a-b bead, with the chance overlap of its shape taken out.
+
+        Two unrelated spans share more n-grams the larger they are (on Text+Berg the median
+        unrelated Dice is 0.08 for 1-1, 0.16 for 2-2, 0.20 for 3-3, while true beads of every
+        shape score ~0.5). Judged on the 1-1 scale, a 2-2 bead earns that chance overlap as if
+        it were evidence, and two true 1-1 pairs merge. So Dice is rescaled to agreement beyond
+        chance, (Dice - chance) / (1 - chance), and compared with a typical 1-1 translation on
+        that scale; for 1-1 beads this is the plain calibrated distance.
+        """
+        level, spread = self._calibration["mt"]
+        chance = self._chance_dice(a, b)
+        return 1.0 - (dice - chance) / (1.0 - chance) * (1.0 - level) / spread
+
+    def _chance_dice(self, a: int, b: int) -> float:
+        """Median MT Dice of unrelated a-b spans, measured like the 1-1 level (sampled spans against all).
+
+        Documents too small to measure it scale the 1-1 level by (2ab / (a + b)) ** mt_chance_power,
+        the growth of random-set Dice with set sizes, damped as measured on FLORES.
+        """
+        level = self._calibration["mt"][0]
+        spans = self.n - a + 1, self.m - b + 1
+        if min(spans) < 4 or spans[0] * spans[1] < _MIN_PAIRS_FOR_LEVEL:
+            return min(level * (2.0 * a * b / (a + b)) ** self.w.mt_chance_power, 0.99)
+        if (a, b) == (1, 1):
+            return level
+        if (a, b) not in self._chance:
+            rows = _sample(spans[0])
+            shared = (self.src.span_matrix("grams", a)[rows] @ self.tgt.span_matrix("grams", b).T).toarray()
+            counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[None, :]
+            self._chance[(a, b)] = min(max(float(np.median(2.0 * shared / np.maximum(counts, 1.0))), level), 0.99)
+        return self._chance[(a, b)]
 
     def _anchor_term(self, rows, cols, a, b):
         """+1 when the anchors of the two sides disagree completely, -1 when they all match, 0 if none."""

@@ -75,6 +75,7 @@ def test_every_sentence_lands_in_exactly_one_bead(article):
 def test_unaligned_sides_give_one_sided_beads():
     assert _shapes(align(["하나.", "둘."], [], embed="none")) == [([0], []), ([1], [])]
     assert [b.tgt for b in align([], ["One."], embed="none")] == [[0]]
+    assert align([], [], embed="none") == []
 
 
 def test_mt_must_be_line_aligned(article):
@@ -86,3 +87,16 @@ def test_mt_must_be_line_aligned(article):
 def test_max_merge_one_allows_only_one_to_one(article):
     src, mt, tgt, _ = article
     assert {b.kind for b in align(src, tgt, mt=mt, embed="none", max_merge=1)} <= {"1-1", "1-0", "0-1"}
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_unrelated_merged_spans_look_as_unrelated_as_unrelated_pairs(size):
+    """Larger spans share more n-grams by chance; that overlap must not count as evidence for a merge."""
+    import numpy as np
+
+    ko, en, mt = (flores_rows(kind, 60) for kind in ("ko", "en", "mt"))
+    scorer = build_scorer(ko, en, mt, "none", 3, "ko", "en", None)
+    rows = np.arange(size, 61)
+    cols = (rows + 20) % (61 - size) + size  # spans 20 sentences away from their translation
+    dice = scorer._dice("grams", rows, cols, size, size)[0]
+    assert abs(np.median(scorer._dice_distance(dice, size, size)) - 1.0) < 0.1

@@ -5,7 +5,7 @@ import pytest
 
 from aligners import align
 from aligners.beads import Bead
-from aligners.dp import Band, band_dp, bead_types
+from aligners.dp import Band, band_between_anchors, band_dp, bead_types
 from eval.alignment_metrics import score_alignments
 
 
@@ -64,3 +64,14 @@ def test_twenty_thousand_sentences_each_side():
     assert sorted(i for b in beads for i in b.src) == list(range(20_000))
     assert sorted(j for b in beads for j in b.tgt) == list(range(20_000))
     assert score_alignments([gold], [beads]).strict_f1 > 0.9
+
+
+def test_second_pass_band_spans_the_stretches_between_anchors():
+    """Anchored 1-1 steps pin single cells; the uncertain stretch after them opens a full rectangle."""
+    path = [((1, 1), 1, 1), ((1, 1), 2, 2), ((1, 2), 3, 4), ((1, 0), 4, 4), ((1, 1), 5, 5)]
+    anchored = np.array([True, True, False, False, True])
+    band = band_between_anchors(path, anchored, 5, 5)
+    assert band.lo.tolist() == [0, 0, 1, 2, 2, 4]
+    assert band.hi.tolist() == [2, 3, 5, 5, 6, 6]
+    # a 2-3 bead, which the first pass could not make, now fits inside the band
+    assert band.index(np.array([2, 4]), np.array([2, 5])).min() >= 0
