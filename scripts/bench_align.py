@@ -19,8 +19,8 @@ from aligners.beads import parse_bead  # noqa: E402
 from aligners.gale_church import gale_church  # noqa: E402
 from aligners.synthetic import AlignDocument, news_benchmark  # noqa: E402
 from eval.alignment_metrics import score_alignments  # noqa: E402
+from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = {  # name -> (use MT, embedding)
     "mt": (True, "none"),
     "embed": (False, "e5"),
@@ -78,7 +78,7 @@ def speed(docs, size=1000, repeats=5):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default=os.environ.get("DARI_DATA", os.path.join(REPO, "..", "shared", "data")))
+    add_data_option(parser)
     parser.add_argument("--split", default="devtest", choices=["dev", "devtest"])
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated subset of " + ",".join(CONFIGS))
     parser.add_argument("--textberg-configs", default="mt,embed,length+lexical,combined,gale-church")
@@ -86,8 +86,7 @@ def main():
     parser.add_argument("--repair", action="store_true", help="re-check the beads of MT configs with aligners.repair")
     parser.add_argument("--max-merge", type=int, default=3, help="dari's --max-merge (Gale-Church keeps its own bead set)")
     args = parser.parse_args()
-    if not os.path.isdir(os.path.join(args.data, "flores200-dev")):
-        sys.exit(f"benchmark data not found in {args.data}: pass --data DIR or set DARI_DATA")
+    args.data = data_dir(args.data, "flores200-devtest")
     docs = news_benchmark(args.data, args.split, args.seed)
     names = [c for c in args.configs.split(",") if c]
     if docs[0].mt is None:
