@@ -83,7 +83,11 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.argument("tgt", required=False, type=click.Path(dir_okay=False))
 @click.option("--mt", "mt_path", type=click.Path(dir_okay=False), help="SRC machine-translated into TGT's language, one line per SRC sentence.")
 @click.option("--embed", default="e5", help="Sentence embeddings: none, e5 (bundled, offline) or a sentence-transformers model name.")
-@click.option("--max-merge", type=click.IntRange(1, 6), default=3, help="Most sentences on one side of a bead.")
+@click.option("--max-merge", type=click.IntRange(1, 6), default=3, help="Most sentences on one side of a bead in the first pass.")
+@click.option("--gap-merge", type=click.IntRange(0, 7), default=None,
+              help="Most sentences on one side of a bead in the second pass, which re-aligns only the stretches between "
+                   "confident 1-1 beads (literary translations merge more); 0 = no second pass. [default: --max-merge + 1, "
+                   "or 1 with --max-merge 1]")
 @click.option("-o", "--output", default="-", help="Output file (- for stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="beads", help="beads: [src ids]:[tgt ids]:score; tsv: src, tgt, score; jsonl: with text.")
 @click.option("--segment", is_flag=True, default=False, help="SRC and TGT are raw articles: split them into sentences first.")
@@ -91,7 +95,7 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.option("--no-empty", is_flag=True, default=False, help="Leave out one-sided beads (unaligned sentences); their count goes to stderr.")
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
-def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
+def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
     """Sentence-align SRC (Korean, one sentence a line) with TGT (its English version).
 
     Blank lines are paragraph breaks: they are never aligned, and bead ids are line numbers.
@@ -120,6 +124,7 @@ def align(src, tgt, mt_path, embed, max_merge, output, fmt, segment, batch, no_e
             mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
             embed=embed,
             max_merge=max_merge,
+            gap_merge=gap_merge,
             src_lang=src_lang,
             tgt_lang=tgt_lang,
         )

@@ -150,3 +150,18 @@ def test_blank_lines_are_paragraph_breaks_and_ids_stay_line_numbers(tmp_path):
     used_src = sorted(i for r in records for i in r["src"])
     assert used_src == [i for i, line in enumerate(ko_lines) if line]
     assert all(r["src_text"] == " ".join(ko_lines[i] for i in r["src"]) for r in records)
+
+
+def test_gap_merge_lets_the_second_pass_find_a_merge_the_first_pass_cannot(tmp_path):
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
+    merged_ko = ko[:2] + [ko[2] + " " + ko[3]] + ko[4:]  # one Korean sentence rendered as English 2 and 3
+    merged_mt = mt[:2] + [mt[2] + " " + mt[3]] + mt[4:]
+    paths = {}
+    for name, lines in (("ko", merged_ko), ("en", en), ("mt", merged_mt)):
+        paths[name] = tmp_path / f"d.{name}"
+        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = ["align", str(paths["ko"]), str(paths["en"]), "--mt", str(paths["mt"]), "--embed", "none", "--max-merge", "1"]
+    first_pass_only = run(*base, "--gap-merge", "0").output.splitlines()
+    with_second_pass = run(*base, "--gap-merge", "2").output.splitlines()
+    assert not any(line.startswith("[2]:[2, 3]:") for line in first_pass_only)
+    assert any(line.startswith("[2]:[2, 3]:") for line in with_second_pass)
