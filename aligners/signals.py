@@ -110,8 +110,12 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 class Side:
     """One side's features, sentence by sentence (or block by block at coarse levels).
 
-    `spans[k][s]` is the embedding of sentences s .. s+k-1 joined, at the finest level only;
-    elsewhere a span's vector is the normalised sum of its sentence vectors.
+    `spans[k][s]` is the embedding of sentences s .. s+k-1 joined, where the caller encoded the
+    joined text (`align(encode_spans=True)`, finest level only). Any other span's vector is the
+    normalised sum of its sentence vectors weighted by character count: e5 mean-pools token
+    vectors, so the joined text's vector is about the token-weighted mean of its sentences', and
+    characters stand in for tokens. That avoids encoding each text again as part of 2- and
+    3-sentence spans (6x the encoder tokens of the sentences alone at max_merge 3).
     """
 
     lengths: np.ndarray
@@ -127,7 +131,8 @@ class Side:
         self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
         self.cum_vectors = None
         if self.vectors is not None:
-            self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(self.vectors, axis=0, dtype=np.float64)])
+            weighted = self.vectors * self.lengths[:, None]
+            self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(weighted, axis=0, dtype=np.float64)])
         self._span_matrices: dict[tuple[str, int], object] = {}
 
     def span_matrix(self, name: str, size: int):
@@ -156,6 +161,21 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def chance_inflation(self, starts: np.ndarray, size: int) -> np.ndarray:
+        """How much a span's vector raises its cosine with an unrelated text, 1 for encoded ones.
+
+        e5 vectors share a large common direction (unrelated sentences have cosine ~0.75). A
+        weighted sum keeps it while the sentence-specific parts partly cancel, so a summed span
+        looks closer to everything: if each of its sentences has cosine `level` with a text, the
+        normalised sum has level x (sum of weights) / |weighted sum|. Without taking that out,
+        merges look like translations (FLORES dev, e5 only: strict F1 0.961 -> 0.821).
+        """
+        if size == 1 or (self.spans is not None and size in self.spans):
+            return np.ones(len(starts))
+        total = span_sum(self.cum_lengths, starts, size)
+        norm = np.linalg.norm(span_sum(self.cum_vectors, starts, size), axis=1)
+        return total / np.maximum(norm, 1e-12)
 
     def span_vectors(self, starts: np.ndarray, size: int) -> np.ndarray:
         if self.spans is not None and size in self.spans:
@@ -317,10 +337,16 @@ class PairScorer:
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
 
     # -- signals -------------------------------------------------------------------------------
-    def _embed_distance(self, rows, cols, a, b):
-        x = self.src.span_vectors(rows - a, a)
-        y = self.tgt.span_vectors(cols - b, b)
-        return 1.0 - np.einsum("ij,ij->i", x, y)
+    def _embed_similarity(self, rows, cols, a, b):
+        """Cosine of the two spans, with what summed span vectors add by chance taken out.
+
+        Rescaled like `_dice_distance`: (cosine - chance) / (1 - chance) on the scale of the
+        calibrated unrelated level, which stays the value of an unrelated pair of any shape.
+        """
+        level = self._calibration["embed"][0]
+        cosine = np.einsum("ij,ij->i", self.src.span_vectors(rows - a, a), self.tgt.span_vectors(cols - b, b))
+        chance = np.minimum(level * self.src.chance_inflation(rows - a, a) * self.tgt.chance_inflation(cols - b, b), 0.99)
+        return level + (cosine - chance) / (1.0 - chance) * (1.0 - level)
 
     def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int, idf: bool = False) -> np.ndarray:
         """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1.
@@ -396,7 +422,7 @@ class PairScorer:
         parts, weights = [], []
         if self.use_embed:
             level, spread = self._calibration["embed"]
-            parts.append((level + spread - (1.0 - self._embed_distance(rows, cols, a, b))) / spread)
+            parts.append((level + spread - self._embed_similarity(rows, cols, a, b)) / spread)
             weights.append(self.w.embed)
         if self.use_mt:
             if part:

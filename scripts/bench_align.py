@@ -14,7 +14,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads: one thread, like `dari align`
 
-from aligners import align  # noqa: E402
+from aligners import align, embeddings  # noqa: E402
 from aligners.beads import parse_bead  # noqa: E402
 from aligners.gale_church import gale_church  # noqa: E402
 from aligners.synthetic import AlignDocument, news_benchmark  # noqa: E402
@@ -30,9 +30,10 @@ CONFIGS = {  # name -> (use MT, embedding)
 }
 
 
-def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False):
+def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False, encode_spans=False):
     use_mt, embed = CONFIGS[name]
     predictions = []
+    cached = len(embeddings._cache)
     start = time.perf_counter()
     for doc in docs:
         if embed is None:
@@ -40,8 +41,9 @@ def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False):
         else:
             mt = doc.mt if use_mt else None
             predictions.append(align(doc.src, doc.tgt, mt=mt, embed=embed, max_merge=max_merge, src_lang=src_lang,
-                                     tgt_lang=tgt_lang, repair=repair and use_mt))
+                                     tgt_lang=tgt_lang, repair=repair and use_mt, encode_spans=encode_spans))
     scores = score_alignments([d.gold for d in docs], predictions).as_dict()
+    scores["texts_encoded"] = len(embeddings._cache) - cached  # new ones: the cache lives as long as the process
     scores["seconds"] = round(time.perf_counter() - start, 2)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
 
@@ -85,18 +87,20 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repair", action="store_true", help="re-check the beads of MT configs with aligners.repair")
     parser.add_argument("--max-merge", type=int, default=3, help="dari's --max-merge (Gale-Church keeps its own bead set)")
+    parser.add_argument("--encode-spans", action="store_true", help="embed merged spans as joined text (align(encode_spans=True))")
     args = parser.parse_args()
     args.data = data_dir(args.data, "flores200-devtest")
     docs = news_benchmark(args.data, args.split, args.seed)
     names = [c for c in args.configs.split(",") if c]
     if docs[0].mt is None:
         names = [c for c in names if not CONFIGS[c][0]]
-    result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}, "max_merge": args.max_merge, "repair": args.repair}
+    result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}, "max_merge": args.max_merge, "repair": args.repair,
+              "encode_spans": args.encode_spans}
     for name in names:
-        result["news"][name] = run_config(docs, name, "ko", "en", args.max_merge, args.repair)
+        result["news"][name] = run_config(docs, name, "ko", "en", args.max_merge, args.repair, args.encode_spans)
     tb = textberg(args.data)
     for name in [c for c in args.textberg_configs.split(",") if c]:
-        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.max_merge, args.repair)
+        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.max_merge, args.repair, args.encode_spans)
     result["speed"] = speed(docs)
     print(json.dumps(result, indent=2))
 
