@@ -30,7 +30,7 @@ CONFIGS = {  # name -> (use MT, embedding)
 }
 
 
-def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False, encode_spans=False):
+def run_config(docs, name, src_lang, tgt_lang, max_merge=3, repair=False, encode_spans=None):
     use_mt, embed = CONFIGS[name]
     predictions = []
     cached = len(embeddings._cache)
@@ -87,20 +87,22 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repair", action="store_true", help="re-check the beads of MT configs with aligners.repair")
     parser.add_argument("--max-merge", type=int, default=3, help="dari's --max-merge (Gale-Church keeps its own bead set)")
-    parser.add_argument("--encode-spans", action="store_true", help="embed merged spans as joined text (align(encode_spans=True))")
+    parser.add_argument("--encode-spans", choices=["auto", "yes", "no"], default="auto",
+                        help="embed merged spans as joined text: align(encode_spans=...); auto = only without MT")
     args = parser.parse_args()
     args.data = data_dir(args.data, "flores200-devtest")
     docs = news_benchmark(args.data, args.split, args.seed)
+    encode_spans = {"auto": None, "yes": True, "no": False}[args.encode_spans]
     names = [c for c in args.configs.split(",") if c]
     if docs[0].mt is None:
         names = [c for c in names if not CONFIGS[c][0]]
     result = {"news": {"split": args.split, "seed": args.seed, "documents": len(docs)}, "textberg_dev": {}, "max_merge": args.max_merge, "repair": args.repair,
               "encode_spans": args.encode_spans}
     for name in names:
-        result["news"][name] = run_config(docs, name, "ko", "en", args.max_merge, args.repair, args.encode_spans)
+        result["news"][name] = run_config(docs, name, "ko", "en", args.max_merge, args.repair, encode_spans)
     tb = textberg(args.data)
     for name in [c for c in args.textberg_configs.split(",") if c]:
-        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.max_merge, args.repair, args.encode_spans)
+        result["textberg_dev"][name] = run_config(tb, name, "de", "fr", args.max_merge, args.repair, encode_spans)
     result["speed"] = speed(docs)
     print(json.dumps(result, indent=2))
 

@@ -1,4 +1,4 @@
-"""Merged spans: combined from sentence vectors by default, with their chance similarity taken out."""
+"""Merged spans: combined from sentence vectors when MT is given, with their chance similarity taken out."""
 
 import numpy as np
 
@@ -16,10 +16,18 @@ def test_only_sentences_are_encoded_unless_spans_are_asked_for(monkeypatch):
     monkeypatch.setitem(embeddings._models, "fake", encode)
     monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
     src, tgt = ["aa b.", "c a.", "dd."], ["x.", "ya a.", "zz zz."]
-    align(src, tgt, embed="fake")
+    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake")
     assert sorted(encoded) == sorted(src + tgt)
-    align(src, tgt, embed="fake", encode_spans=True)
+    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake", encode_spans=True)
     assert "aa b. c a." in encoded and "x. ya a. zz zz." in encoded
+
+
+def test_without_mt_merged_spans_are_encoded_by_default(monkeypatch):
+    encoded: list[str] = []
+    monkeypatch.setitem(embeddings._models, "fake", lambda texts: encoded.extend(texts) or [[len(t), 1.0] for t in texts])
+    monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
+    align(["aa b.", "c a."], ["x.", "ya a."], embed="fake")
+    assert "aa b. c a." in encoded
 
 
 def _unrelated(count: int, level: float, seed: int = 0) -> np.ndarray:
