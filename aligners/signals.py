@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -236,17 +237,20 @@ class PairScorer:
             self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
             self._weighted: dict[tuple, tuple] = {}
             self._chance: dict[tuple[int, int], float] = {}
+            self._sampled_mt: tuple[np.ndarray, np.ndarray] | None = None
         if self.use_embed:
-            self._calibration["embed"] = self._calibrate(self._embed_similarities, weights.embed_unrelated, weights.embed_spread)
+            self._calibration["embed"] = self._calibrate(
+                lambda: self._embed_similarities(_sample(self.n)), weights.embed_unrelated, weights.embed_spread
+            )
         if self.use_mt:
-            self._calibration["mt"] = self._calibrate(lambda rows: self._mt_similarities(rows)[0], weights.mt_unrelated, weights.mt_spread)
+            self._calibration["mt"] = self._calibrate(lambda: self._sampled_mt_similarities()[0], weights.mt_unrelated, weights.mt_spread)
             self._calibration["mt_part"] = self._calibrate(
-                lambda rows: self._mt_similarities(rows)[1], weights.mt_part_unrelated, weights.mt_part_spread
+                lambda: self._sampled_mt_similarities()[1], weights.mt_part_unrelated, weights.mt_part_spread
             )
         self.skip = skip if skip is not None else self._document_skip()
         self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
 
-    def _calibrate(self, similarities, unrelated: float, spread: float) -> tuple[float, float]:
+    def _calibrate(self, similarities: Callable[[], np.ndarray], unrelated: float, spread: float) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
 
         Distance = (level + spread - similarity) / spread: ~1 for an unrelated pair, ~0 for a
@@ -257,12 +261,19 @@ class PairScorer:
         """
         if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
             return unrelated, spread
-        sims = similarities(_sample(self.n))
+        sims = similarities()
         level = float(np.median(sims))
         return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
 
     def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
         return self.src.vectors[rows] @ self.tgt.vectors.T
+
+    def _sampled_mt_similarities(self) -> tuple[np.ndarray, np.ndarray]:
+        """`_mt_similarities` of the sampled source sentences (`_sample`) against every target,
+        computed once: the calibration, the skip cost and the length spread all read it."""
+        if self._sampled_mt is None:
+            self._sampled_mt = self._mt_similarities(_sample(self.n))
+        return self._sampled_mt
 
     def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Dice and containment of source sentences `rows` against target sentences `cols` (default: all)."""
@@ -270,10 +281,14 @@ class PairScorer:
         cols = slice(None) if cols is None else cols
         weighted, src_total = self._idf_spans("src", 1)
         tgt_total = self._idf_spans("tgt", 1)[1][cols]
-        counts = self.src.span_counts("grams", 1)[rows][:, None] + self.tgt.span_counts("grams", 1)[cols][None, :]
-        dice = 2.0 * (self.src.grams[rows] @ right.T).toarray() / np.maximum(counts, 1.0)
         smaller = np.minimum(src_total[rows][:, None], tgt_total[None, :])
-        return dice, (weighted[rows] @ right.T).toarray() / np.maximum(smaller, 1e-9)
+        return self._dice_matrix(rows, 1, 1, cols), (weighted[rows] @ right.T).toarray() / np.maximum(smaller, 1e-9)
+
+    def _dice_matrix(self, rows: np.ndarray, a: int, b: int, cols=slice(None)) -> np.ndarray:
+        """MT n-gram Dice of source a-spans starting at `rows` against target b-spans starting at `cols`."""
+        left, right = self.src.span_matrix("grams", a)[rows], self.tgt.span_matrix("grams", b)[cols]
+        counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[cols][None, :]
+        return 2.0 * (left @ right.T).toarray() / np.maximum(counts, 1.0)
 
     def _document_skip(self) -> float:
         """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
@@ -289,7 +304,7 @@ class PairScorer:
         """
         if not self.use_mt or not self.n or not self.m:
             return self.w.skip
-        src_distances = self._mt_distances(*self._mt_similarities(_sample(self.n)))
+        src_distances = self._mt_distances(*self._sampled_mt_similarities())
         tgt_distances = self._mt_distances(*self._mt_similarities(np.arange(self.n), _sample(self.m)))
         src_share = np.mean(src_distances.min(axis=1) > _HALFWAY)
         tgt_share = np.mean(tgt_distances.min(axis=0) > _HALFWAY)
@@ -313,7 +328,7 @@ class PairScorer:
         if not self.use_mt or min(self.n, self.m) == 0:
             return self.w.length_sigma
         rows = _sample(self.n)
-        dice = self._mt_similarities(rows)[0]
+        dice = self._sampled_mt_similarities()[0]
         level, spread = self._calibration["mt"]
         confident = dice.max(axis=1) > level + spread
         if confident.sum() < _MIN_LENGTH_PAIRS:
@@ -461,10 +476,8 @@ class PairScorer:
         if (a, b) == (1, 1):
             return level
         if (a, b) not in self._chance:
-            rows = _sample(spans[0])
-            shared = (self.src.span_matrix("grams", a)[rows] @ self.tgt.span_matrix("grams", b).T).toarray()
-            counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[None, :]
-            self._chance[(a, b)] = min(max(float(np.median(2.0 * shared / np.maximum(counts, 1.0))), level), 0.99)
+            dice = self._dice_matrix(_sample(spans[0]), a, b)
+            self._chance[(a, b)] = min(max(float(np.median(dice)), level), 0.99)
         return self._chance[(a, b)]
 
     def _anchor_term(self, rows, cols, a, b):
