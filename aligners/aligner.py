@@ -112,9 +112,9 @@ def align(
     if repair:
         from aligners.repair import repair as repair_beads
 
-        fixed_src = [bool(boilerplate_kind(s, src_lang)) for s in src]
-        fixed_tgt = [bool(boilerplate_kind(t, tgt_lang)) for t in tgt]
-        beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src, fixed_tgt=fixed_tgt)
+        # boilerplate is exactly where build_scorer lowered the skip cost
+        fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
+        beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
     return beads
 
 
