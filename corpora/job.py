@@ -162,12 +162,13 @@ class ShardStore:
 
     def path(self, doc: Document) -> str:
         key = hashlib.sha256((doc.fingerprint() + self.work_key).encode("utf-8")).hexdigest()
-        path = os.path.join(self.root, key[:2], key + ".jsonl")
-        self.used.add(path)
-        return path
+        return os.path.join(self.root, key[:2], key + ".jsonl")
 
     def load(self, doc: Document) -> Optional[DocumentResult]:
+        """The finished result of `doc`, if any; every document of a build is asked for, so this
+        is also where its shard is marked as still in use (see remove_unused)."""
         path = self.path(doc)
+        self.used.add(path)
         if not os.path.exists(path):
             return None
         with open(path, encoding="utf-8") as handle:
