@@ -23,19 +23,25 @@ def display_name(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
-def decode_text(data: bytes, path: str) -> str:
-    """Decode UTF-8 (a BOM is allowed) or raise a one-line InputError naming `path`."""
+def _decode(data: bytes, path: str, line: int | None = None) -> str:
+    """Strict UTF-8 (a BOM allowed at the start of the file) or a one-line InputError naming `path`
+    and, for a streamed file, the line."""
+    where = f"line {line}: " if line else ""
     if b"\x00" in data:
-        raise InputError("binary file (contains NUL bytes), expected UTF-8 text", display_name(path))
+        raise InputError(f"{where}binary {'data' if line else 'file'} (contains NUL bytes), expected UTF-8 text", display_name(path))
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if line in (None, 1) else "utf-8")
     except UnicodeDecodeError as err:
         raise InputError(
-            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); convert it with "
+            f"{where}not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); convert it with "
             "e.g. `iconv -f cp949 -t utf-8`",
             display_name(path),
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Decode UTF-8 (a BOM is allowed) or raise a one-line InputError naming `path`."""
+    return _decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_text(path: str, *, allow_empty: bool = False) -> str:
@@ -73,13 +79,7 @@ def iter_lines(path: str) -> Iterator[tuple[int, str]]:
         raise InputError("no such file" if not os.path.exists(path) else "not a regular file", path)
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
-            if b"\x00" in raw:
-                raise InputError(f"line {number}: binary data (NUL bytes), expected UTF-8 text", path)
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                raise InputError(f"line {number}: not valid UTF-8 (byte 0x{raw[err.start]:02x})", path) from None
-            yield number, line.rstrip("\r\n")
+            yield number, _decode(raw, path, number).rstrip("\r\n")
 
 
 def iter_json_objects(path: str) -> Iterator[tuple[int, dict]]:
