@@ -55,18 +55,20 @@ def repair(
     *,
     fixed_src: list[bool] | None = None,
     fixed_tgt: list[bool] | None = None,
-    split: Callable[[list[Bead], Agreement], list[Bead]] | None = None,
+    split: Callable[[list[Bead], Agreement, list[bool], list[bool]], list[Bead]] | None = None,
 ) -> list[Bead]:
     """`detach_unsupported`, then `split` (a caller's further check), then `absorb_one_sided`.
 
     `mt` is the source side machine-translated, line by line. `split` runs before the absorbing
-    so that what it splits off can still join the neighbouring bead the MT ties it to.
+    so that what it splits off can still join the neighbouring bead the MT ties it to; it gets
+    the beads, the agreement and the fixed flags of both sides.
     """
     agree = Agreement(mt, tgt)
+    fixed_src, fixed_tgt = fixed_src or [False] * len(mt), fixed_tgt or [False] * len(tgt)
     beads = detach_unsupported(beads, agree)
     if split is not None:
-        beads = split(beads, agree)
-    return absorb_one_sided(beads, agree, fixed_src or [False] * len(mt), fixed_tgt or [False] * len(tgt))
+        beads = split(beads, agree, fixed_src, fixed_tgt)
+    return absorb_one_sided(beads, agree, fixed_src, fixed_tgt)
 
 
 def detach_unsupported(beads: list[Bead], agree: Agreement) -> list[Bead]:

@@ -142,8 +142,7 @@ def check_document(
     mt_flags = mt_flags or [[] for _ in mt]
     aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
     fixed_src, fixed_tgt = [k is not None for k in ko.boilerplate], [k is not None for k in en.boilerplate]
-    split = partial(split_unconfirmed_pairs, src=ko.sentences, tgt=en.sentences, model=witness,
-                    fixed_src=fixed_src, fixed_tgt=fixed_tgt) if witness else None
+    split = partial(split_unconfirmed_pairs, src=ko.sentences, tgt=en.sentences, model=witness) if witness else None
     beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, split=split)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]

@@ -25,12 +25,12 @@ from aligners.repair import PAIR_MIN_CHRF, Agreement
 def split_unconfirmed_pairs(
     beads: list[Bead],
     agree: Agreement,
+    fixed_src: list[bool],
+    fixed_tgt: list[bool],
     *,
     src: list[str],
     tgt: list[str],
     model: str,
-    fixed_src: list[bool],
-    fixed_tgt: list[bool],
 ) -> list[Bead]:
     """Split 1-1 beads that neither the MT (chrF β = 1 ≥ PAIR_MIN_CHRF) nor the embedding confirms."""
     weak = {
