@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
-from mt.backends.base import Backend, GenerationOptions
+from mt.backends.base import BACKENDS, Backend, GenerationOptions
 from mt.batching import token_batches
 from mt.cache import TranslationCache
 from mt.long_input import split_long
@@ -61,11 +61,15 @@ class TranslatedDocument:
 @dataclass
 class Stats:
     sentences: int = 0
-    unique: int = 0  # translated + cached + copied
     translated: int = 0
     cached: int = 0
     copied: int = 0
     flags: Counter = field(default_factory=Counter)
+
+    @property
+    def unique(self) -> int:
+        """Distinct sentences: each is copied, answered from the cache or translated, once."""
+        return self.translated + self.cached + self.copied
 
 
 def segment_document(text: str) -> list[tuple[int, int, int]]:
@@ -121,9 +125,7 @@ class Translator:
         """One Translation per input sentence, in order; duplicates are translated once."""
         results: dict[str, Translation] = {}
         todo = []
-        unique = dict.fromkeys(sentences)
-        self.stats.unique += len(unique)
-        for sentence in unique:
+        for sentence in dict.fromkeys(sentences):
             if HANGUL_RUN.search(sentence):
                 todo.append(sentence)
             else:  # nothing Korean to translate (names, numbers, e-mail addresses): keep it verbatim
@@ -208,7 +210,6 @@ class Translator:
         return out
 
 
-BACKENDS = ("auto", "hf", "ct2")
 
 
 def load_backend(name: str = "auto") -> Callable:

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from mt.backends.base import GenerationOptions
+from mt.backends.base import BACKENDS, GenerationOptions
 from mt.cache import TranslationCache, default_cache_path
 from mt.errors import InputError
 from mt.files import atomic_output
@@ -60,7 +60,7 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
 @click.option("--batch-size", type=click.IntRange(1, 4096), default=32, help="Most sentences per model call.")
 @click.option("--batch-tokens", type=click.IntRange(16, 1 << 20), default=4096, help="Most padded source tokens per model call (longest sentence × sentences).")
-@click.option("--backend", type=click.Choice(["auto", "hf", "ct2"]), default="auto", help="ct2: CTranslate2 (the model is converted once into the cache: int8 on CPU, float16 on CUDA); hf: transformers; auto: ct2 when the ctranslate2 package is installed, else hf.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="auto", help="ct2: CTranslate2 (the model is converted once into the cache: int8 on CPU, float16 on CUDA); hf: transformers; auto: ct2 when the ctranslate2 package is installed, else hf.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="auto: CUDA (float16) when available, else CPU.")
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")

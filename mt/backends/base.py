@@ -12,6 +12,9 @@ from typing import NamedTuple, Protocol
 from mt.errors import InputError
 
 
+BACKENDS = ("auto", "hf", "ct2")  # auto: ct2 when ctranslate2 is installed, else hf
+
+
 @dataclass(frozen=True)
 class GenerationOptions:
     """Decoding settings; part of the translation cache key, so every field changes the output."""
