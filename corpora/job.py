@@ -61,11 +61,14 @@ class BuildSettings:
     embed: str = "e5"
     max_merge: int = 3
 
+    def to_json(self) -> dict:
+        """Every setting except the output format: what decides a document's pairs (stats.json shows it)."""
+        return {"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge}
+
     def work_key(self, aligner: Aligner) -> str:
-        """What a shard depends on besides the document: everything except the output format."""
-        return json.dumps({"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge,
-                           "aligner": f"{aligner.__module__}.{aligner.__qualname__}", "code": _code_fingerprint(aligner)},
-                          sort_keys=True)
+        """What a shard depends on besides the document: the settings, the aligner and the code."""
+        return json.dumps({**self.to_json(), "aligner": f"{aligner.__module__}.{aligner.__qualname__}",
+                           "code": _code_fingerprint(aligner)}, sort_keys=True)
 
 
 # Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
@@ -335,7 +338,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         if counts["ko_sentences"] else 0.0,
         "exclude": exclude,
         "excluded_segments": len(excluded),
-        "settings": {"filters": settings.filters.to_json(), "embed": settings.embed, "max_merge": settings.max_merge},
+        "settings": settings.to_json(),
     }
     with atomic_output(os.path.join(out_dir, STATS_FILE)) as handle:
         json.dump(stats, handle, ensure_ascii=False, indent=2)

@@ -37,6 +37,13 @@ def _built_corpus(directory: str) -> str:
     return os.path.join(directory, output_files(fmt)[0])
 
 
+PARALLEL_SUFFIXES = (".tsv", ".jsonl", ".tmx")  # besides a .ko/.en pair and a build directory
+
+
+def _is_parallel(path: str) -> bool:
+    return os.path.isdir(path) or bool(_moses_partner(path)) or path.endswith(PARALLEL_SUFFIXES)
+
+
 def read_pairs(path: str) -> Iterator[Pair]:
     """(Korean, English) pairs of a parallel file in any supported format."""
     if not os.path.exists(path):
@@ -51,6 +58,8 @@ def read_pairs(path: str) -> Iterator[Pair]:
                 raise InputError(f"{moses[0]} and {moses[1]} have different line counts", path)
             yield ko[1], en[1]
         return
+    if not _is_parallel(path):
+        raise InputError("unknown parallel format: expected .tsv, .jsonl, .tmx, a .ko/.en pair or a build directory", path)
     if path.endswith(".tsv"):
         for number, line in iter_lines(path):
             columns = line.split("\t")
@@ -62,20 +71,17 @@ def read_pairs(path: str) -> Iterator[Pair]:
             if not isinstance(data.get("ko"), str) or not isinstance(data.get("en"), str):
                 raise InputError(f'line {number}: expected an object with string "ko" and "en"', path)
             yield data["ko"], data["en"]
-    elif path.endswith(".tmx"):
+    else:
         for unit in tmx.read_units(path):
             ko = next((text for lang, text in unit.items() if lang.startswith("ko")), None)
             en = next((text for lang, text in unit.items() if lang.startswith("en")), None)
             if ko is not None and en is not None:
                 yield ko, en
-    else:
-        raise InputError("unknown parallel format: expected .tsv, .jsonl, .tmx, a .ko/.en pair or a build directory", path)
 
 
 def read_segments(path: str) -> Iterator[str]:
     """Every segment of a test set, either side: parallel formats give both, plain text one per line."""
-    parallel = os.path.isdir(path) or _moses_partner(path) or path.endswith((".tsv", ".jsonl", ".tmx"))
-    if parallel:
+    if _is_parallel(path):
         for ko, en in read_pairs(path):
             yield ko
             yield en

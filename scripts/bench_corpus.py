@@ -40,8 +40,9 @@ sys.path.insert(0, REPO)
 
 from aligners.synthetic import documents, news_benchmark, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
-from corpora.filters import FilterSettings  # noqa: E402
+from corpora.filters import FilterSettings, check_numbers  # noqa: E402
 from corpora.job import BuildSettings, build  # noqa: E402
+from corpora.records import PairRecord  # noqa: E402
 from mt.segment import split_sentences  # noqa: E402
 
 
@@ -173,9 +174,6 @@ def evaluate(docs, rows_of: dict[str, dict[str, list[str]]], corpus_path: str, o
 def numbers_on_gold_rows(ko: list[str], en: list[str]) -> dict:
     """How many true translations (FLORES rows) the numbers check rejects, against the same
     two-sided rule on bare digit strings, which is what breaks on 120만 vs 1.2 million."""
-    from corpora.filters import FilterSettings, check_numbers
-    from corpora.records import PairRecord
-
     def digits(text: str) -> set[str]:
         return set(re.findall(r"\d+(?:\.\d+)?", text.replace(",", ""))) - {"0"}
 
