@@ -57,13 +57,16 @@ _EN_RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_RULES = {"ko": _KO_RULES, "en": _EN_RULES}
+_OTHER_RULES = [("copyright", _NEUTRAL_COPYRIGHT)]  # any other language: copyright lines only
+
+
 def boilerplate_kind(text: str, lang: str) -> str | None:
     """The boilerplate kind of one line or sentence, or None for ordinary text."""
     stripped = text.strip()
     if not stripped or len(stripped) > _SHORT:
         return None
-    rules = {"ko": _KO_RULES, "en": _EN_RULES}.get(lang, [("copyright", _NEUTRAL_COPYRIGHT)])
-    for kind, pattern in rules:
+    for kind, pattern in _RULES.get(lang, _OTHER_RULES):
         if pattern.search(stripped):
             return kind
     if lang in DATELINES and DATELINES[lang].fullmatch(stripped):
