@@ -187,3 +187,19 @@ def test_mostly_english_input_warns_and_is_still_translated(tiny_model_dir, cach
     assert result.exit_code == 0
     assert "mostly not Korean" in result.stderr
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_fully_cached_cpu_run_on_the_hf_backend_never_imports_torch(tiny_model_dir, cache, tmp_path):
+    args = [str(EXAMPLE), "--model", str(tiny_model_dir), "--backend", "hf", "--device", "cpu", *FAST, *cache, "-q"]
+    assert run([*args, "-o", str(tmp_path / "first.txt")]).exit_code == 0
+    script = (
+        "import sys\nfrom mt.cli import main\n"
+        f"try:\n    main({['translate', *args, '-o', str(tmp_path / 'second.txt')]!r})\n"
+        "except SystemExit as done:\n    assert done.code == 0, done.code\n"
+        "print(sorted({'torch', 'transformers'} & set(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "second.txt").read_text(encoding="utf-8") == (tmp_path / "first.txt").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ backend-agnostic; a backend only turns a batch of source sentences into target s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import NamedTuple, Protocol
+from typing import Callable, NamedTuple, Protocol
 
 from mt.errors import InputError
 
@@ -48,10 +48,14 @@ class Backend(Protocol):
         """Translate one batch; output i is the translation of input i."""
 
 
-def choose_device(requested: str, has_cuda: bool, runtime: str) -> str:
-    """Resolve `auto` and refuse `cuda` where the runtime that will run the model sees no GPU."""
+def choose_device(requested: str, has_cuda: Callable[[], bool], runtime: str) -> str:
+    """Resolve `auto` and refuse `cuda` where the runtime that will run the model sees no GPU.
+
+    `has_cuda` is asked only for `auto` and `cuda`: asking imports the runtime (torch), which
+    `--device cpu` with a fully cached run never needs.
+    """
     if requested == "auto":
-        return "cuda" if has_cuda else "cpu"
-    if requested == "cuda" and not has_cuda:
+        return "cuda" if has_cuda() else "cpu"
+    if requested == "cuda" and not has_cuda():
         raise InputError(f"--device cuda was requested but {runtime} sees no CUDA GPU")
     return requested

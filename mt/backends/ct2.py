@@ -47,7 +47,7 @@ def ct2_available() -> bool:
 
 def pick_device(device: str) -> str:
     """`auto` asks CTranslate2 itself, so the GPU path does not need a CUDA build of torch."""
-    return choose_device(device, _ctranslate2().get_cuda_device_count() > 0, "CTranslate2")
+    return choose_device(device, lambda: _ctranslate2().get_cuda_device_count() > 0, "CTranslate2")
 
 
 def default_quantization(device: str) -> str:

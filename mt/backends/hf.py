@@ -11,9 +11,12 @@ from mt.models import ResolvedModel, model_limits, read_json
 
 
 def pick_device(device: str) -> str:
-    import torch
+    def has_cuda() -> bool:
+        import torch
 
-    return choose_device(device, torch.cuda.is_available(), "torch")
+        return torch.cuda.is_available()
+
+    return choose_device(device, has_cuda, "torch")
 
 
 def quiet_transformers() -> None:
