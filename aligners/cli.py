@@ -154,15 +154,19 @@ def read_beads(path: str) -> list:
 @click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False), help="Gold bead files, one per document.")
 @click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False), help="Predicted bead files, in the same order.")
 @click.option("-o", "--output", default="-", help="Where to write the JSON scores (- for stdout).")
-def align_eval(gold, pred, output):
+@click.option("--by-shape", is_flag=True, help="Also report strict precision/recall per bead shape (1-1, 2-1, 0-1 ...).")
+def align_eval(gold, pred, output, by_shape):
     """Strict and lax P/R/F1 of predicted beads against gold beads, pooled over documents."""
     if len(gold) != len(pred):
         raise click.UsageError(f"{len(gold)} --gold files but {len(pred)} --pred files; pair them one to one")
-    from eval.alignment_metrics import score_alignments
+    from eval.alignment_metrics import score_alignments, scores_by_shape
 
-    scores = score_alignments([read_beads(g) for g in gold], [read_beads(p) for p in pred])
+    gold_docs, pred_docs = [read_beads(g) for g in gold], [read_beads(p) for p in pred]
+    report = score_alignments(gold_docs, pred_docs).as_dict()
+    if by_shape:
+        report["by_shape"] = scores_by_shape(gold_docs, pred_docs)
     with atomic_output(output) as handle:
-        handle.write(json.dumps(scores.as_dict(), indent=2) + "\n")
+        handle.write(json.dumps(report, indent=2) + "\n")
 
 
 __all__ = ["align", "align_eval", "read_beads", "render"]

@@ -90,6 +90,13 @@ def test_align_eval_scores_files(files):
     scores = json.loads(result.output)
     assert scores["strict_precision"] == pytest.approx(2 / 4)
     assert scores["strict_recall"] == pytest.approx(1 / 2)
+    assert "by_shape" not in scores
+    shapes = json.loads(run("align-eval", "--gold", str(gold), "--pred", str(pred), "--by-shape").output)["by_shape"]
+    assert list(shapes) == ["0-1", "1-0", "1-1", "2-1"]  # by size, then name
+    assert shapes["2-1"] == {"gold": 1, "system": 0, "strict_recall": 0.0, "strict_precision": None}
+    assert shapes["1-1"] == {"gold": 1, "system": 2, "strict_recall": 1.0, "strict_precision": 0.5}
+    assert shapes["0-1"] == {"gold": 1, "system": 1, "strict_recall": 1.0, "strict_precision": 1.0}
+    assert shapes["1-0"] == {"gold": 0, "system": 1, "strict_recall": None, "strict_precision": 0.0}
     bad = files["dir"] / "bad.beads"
     bad.write_text("[0]:[0]\n0-1\n", encoding="utf-8")
     result = run("align-eval", "--gold", str(gold), "--pred", str(bad))
