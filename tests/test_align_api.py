@@ -1,5 +1,6 @@
 """align() on real FLORES sentences (tests/fixtures, 11 rows) edited like a news article pair."""
 
+import numpy as np
 import pytest
 
 from aligners import Bead, align
@@ -48,6 +49,16 @@ def test_skip_cost_follows_how_many_sentences_have_a_counterpart():
     half_replaced = build_scorer(ko[:30], en[:15] + en[30:45], mt[:30], "none", 3, "ko", "en", None).skip
     short_article = build_scorer(ko[:4], en[:4], mt[:4], "none", 3, "ko", "en", None).skip
     assert half_replaced < default < short_article < every_sentence_translated
+
+
+def test_lines_without_a_word_are_cheap_to_leave_unaligned():
+    ko, en, mt = (flores_rows(kind, 20) for kind in ("ko", "en", "mt"))
+    debris = [".....", "- _-", "h * \"", "* * *"]
+    short_words = ["그는 왔다.", "He ran."]  # real sentences of short words keep the full cost
+    scorer = build_scorer(ko, en + debris + short_words, mt, "none", 3, "ko", "en", None)
+    leave_out = scorer.bead_costs(np.zeros(len(en) + 6, dtype=int), np.arange(1, len(en) + 7), 0, 1)
+    assert leave_out[len(en) : len(en) + 4] == pytest.approx(leave_out[0] / 4)
+    assert leave_out[len(en) + 4 :] == pytest.approx([leave_out[0]] * 2)
 
 
 def test_length_spread_is_measured_on_documents_long_enough():
