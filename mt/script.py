@@ -13,6 +13,14 @@ _HANGUL_RANGES = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"  # syllables, jamo, c
 HANGUL_RUN = re.compile(f"[{_HANGUL_RANGES}]+")
 
 
+# A word: three letters or digits in a row, or two Hangul/kana/Han characters (one syllable each).
+_WORD = re.compile(f"\\w{{3,}}|[{_HANGUL_RANGES}\u3040-\u30ff\u4e00-\u9fff]{{2,}}")
+
+
+def has_word(text: str) -> bool:
+    return _WORD.search(text) is not None
+
+
 def is_hangul(ch: str) -> bool:
     return HANGUL_RUN.match(ch) is not None
 
