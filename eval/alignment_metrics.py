@@ -40,6 +40,13 @@ def _pairs(beads: Iterable) -> list[Pair]:
     return out
 
 
+def _documents(gold_docs: Sequence[Iterable], system_docs: Sequence[Iterable]):
+    """(gold pairs, system pairs) of each document, after checking that the two lists match up."""
+    if len(gold_docs) != len(system_docs):
+        raise ValueError(f"{len(gold_docs)} gold documents but {len(system_docs)} system documents")
+    return [(_pairs(gold), _pairs(system)) for gold, system in zip(gold_docs, system_docs)]
+
+
 def _judge(reference: list[Pair], candidates: list[Pair]) -> tuple[int, int, int]:
     """(strict hits, lax hits, total) of `candidates` judged against `reference`."""
     exact = set(reference)
@@ -60,12 +67,9 @@ def _f1(p: float, r: float) -> float:
 
 def score_alignments(gold_docs: Sequence[Iterable], system_docs: Sequence[Iterable]) -> AlignmentScores:
     """Score documents pooled: gold_docs[k] and system_docs[k] are the beads of document k."""
-    if len(gold_docs) != len(system_docs):
-        raise ValueError(f"{len(gold_docs)} gold documents but {len(system_docs)} system documents")
     p_strict = p_lax = p_total = r_strict = r_lax = r_total = 0
     gold_count = system_count = 0
-    for gold_beads, system_beads in zip(gold_docs, system_docs):
-        gold, system = _pairs(gold_beads), _pairs(system_beads)
+    for gold, system in _documents(gold_docs, system_docs):
         gold_count += len(gold)
         system_count += len(system)
         s, l, t = _judge(gold, system)
@@ -91,11 +95,9 @@ def scores_by_shape(gold_docs: Sequence[Iterable], system_docs: Sequence[Iterabl
     Recall of a shape: its gold beads found exactly (one-sided gold beads count here too, unlike the
     pooled recall); precision: the system's beads of that shape that are in the gold.
     """
-    if len(gold_docs) != len(system_docs):
-        raise ValueError(f"{len(gold_docs)} gold documents but {len(system_docs)} system documents")
     counts: dict[str, list[int]] = {}  # shape -> [gold, gold found, system, system correct]
-    for gold_beads, system_beads in zip(gold_docs, system_docs):
-        gold, system = set(_pairs(gold_beads)), set(_pairs(system_beads))
+    for gold_pairs, system_pairs in _documents(gold_docs, system_docs):
+        gold, system = set(gold_pairs), set(system_pairs)
         for pair in gold:
             row = counts.setdefault(_shape(pair), [0, 0, 0, 0])
             row[0] += 1
