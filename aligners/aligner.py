@@ -13,8 +13,8 @@ from aligners.beads import Bead, beads_from_path
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import E5, span_embeddings
 from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
-from mt.boilerplate import boilerplate_kind
-from mt.script import has_word
+from mt.text.boilerplate import boilerplate_kind
+from mt.text.script import has_word
 
 NO_EMBED = "none"
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned

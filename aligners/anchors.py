@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mt.numbers import NUMBER_LANGS, number_values
+from mt.text.numbers import NUMBER_LANGS, number_values
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")

@@ -45,3 +45,19 @@ def parse_bead(line: str) -> Bead:
         raise ValueError(f"not a bead line: {line.strip()!r}")
     src, tgt = ([int(x) for x in p[1:-1].split(",") if x.strip()] for p in parts[:2])
     return Bead(src, tgt, float(parts[2]) if len(parts) == 3 else 0.0)
+
+
+def read_beads(path: str) -> list[Bead]:
+    """A bead file (`format_bead` lines, scores optional); blank lines are skipped."""
+    from mt.io.errors import DariError
+    from mt.io.files import read_lines
+
+    beads = []
+    for number, line in enumerate(read_lines(path, allow_empty=True), 1):
+        if not line.strip():
+            continue
+        try:
+            beads.append(parse_bead(line))
+        except ValueError as err:
+            raise DariError(f"line {number}: {err}", path) from None
+    return beads

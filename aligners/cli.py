@@ -11,9 +11,9 @@ import os
 
 import click
 
-from aligners.beads import Bead, format_bead, joined, parse_bead
-from mt.errors import InputError
-from mt.files import atomic_output, check_output_dir, read_lines, read_text
+from aligners.beads import Bead, format_bead, joined
+from mt.io.errors import DariError
+from mt.io.files import atomic_output, check_output_dir, read_lines, read_text
 
 FORMATS = ("beads", "tsv", "jsonl")
 
@@ -21,7 +21,7 @@ FORMATS = ("beads", "tsv", "jsonl")
 def _sentences(path: str, segment: bool, lang: str) -> list[str]:
     if not segment:
         return read_lines(path)
-    from mt.segment import split_sentences
+    from mt.text.segment import split_sentences
 
     return split_sentences(read_text(path), lang)
 
@@ -57,7 +57,7 @@ def _job(src_path, tgt_path, mt_path, segment, src_lang, tgt_lang):
     if mt_path:
         mt = read_lines(mt_path)
         if len(mt) != len(src):
-            raise InputError(f"has {len(mt)} lines but the source has {len(src)} sentences; --mt must be line-aligned with SRC", mt_path)
+            raise DariError(f"has {len(mt)} lines but the source has {len(src)} sentences; --mt must be line-aligned with SRC", mt_path)
     return src, tgt, mt
 
 
@@ -70,11 +70,11 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
             continue
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) not in (3, 4) or not all(cols):
-            raise InputError(f"line {number}: expected 3 or 4 tab-separated columns (src, tgt, [mt,] out), got {len(cols)}", list_path)
+            raise DariError(f"line {number}: expected 3 or 4 tab-separated columns (src, tgt, [mt,] out), got {len(cols)}", list_path)
         paths = [os.path.join(base, c) for c in cols]
         jobs.append((paths[0], paths[1], paths[2] if len(paths) == 4 else None, paths[-1]))
     if not jobs:
-        raise InputError("no document pairs listed", list_path)
+        raise DariError("no document pairs listed", list_path)
     return jobs
 
 
@@ -138,35 +138,4 @@ def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, 
             handle.write(render(beads, src_lines, tgt_lines, fmt))
 
 
-def read_beads(path: str) -> list:
-    beads = []
-    for number, line in enumerate(read_lines(path, allow_empty=True), 1):
-        if not line.strip():
-            continue
-        try:
-            beads.append(parse_bead(line))
-        except ValueError as err:
-            raise InputError(f"line {number}: {err}", path) from None
-    return beads
-
-
-@click.command("align-eval")
-@click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False), help="Gold bead files, one per document.")
-@click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False), help="Predicted bead files, in the same order.")
-@click.option("-o", "--output", default="-", help="Where to write the JSON scores (- for stdout).")
-@click.option("--by-shape", is_flag=True, help="Also report strict precision/recall per bead shape (1-1, 2-1, 0-1 ...).")
-def align_eval(gold, pred, output, by_shape):
-    """Strict and lax P/R/F1 of predicted beads against gold beads, pooled over documents."""
-    if len(gold) != len(pred):
-        raise click.UsageError(f"{len(gold)} --gold files but {len(pred)} --pred files; pair them one to one")
-    from eval.alignment_metrics import score_alignments, scores_by_shape
-
-    gold_docs, pred_docs = [read_beads(g) for g in gold], [read_beads(p) for p in pred]
-    report = score_alignments(gold_docs, pred_docs).as_dict()
-    if by_shape:
-        report["by_shape"] = scores_by_shape(gold_docs, pred_docs)
-    with atomic_output(output) as handle:
-        handle.write(json.dumps(report, indent=2) + "\n")
-
-
-__all__ = ["align", "align_eval", "read_beads", "render"]
+__all__ = ["align", "render"]

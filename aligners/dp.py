@@ -13,7 +13,8 @@ so they are solved with a prefix-min scan instead of a Python loop over cells.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
+from collections.abc import Callable
 
 import numpy as np
 
@@ -46,7 +47,7 @@ class Band:
     start: np.ndarray
 
     @classmethod
-    def from_ranges(cls, lo: np.ndarray, hi: np.ndarray) -> "Band":
+    def from_ranges(cls, lo: np.ndarray, hi: np.ndarray) -> Band:
         lo = np.asarray(lo, dtype=np.int64)
         hi = np.asarray(hi, dtype=np.int64)
         start = np.zeros(len(lo) + 1, dtype=np.int64)
@@ -54,7 +55,7 @@ class Band:
         return cls(lo, hi, start)
 
     @classmethod
-    def full(cls, n: int, m: int) -> "Band":
+    def full(cls, n: int, m: int) -> Band:
         return cls.from_ranges(np.zeros(n + 1), np.full(n + 1, m + 1))
 
     @property
@@ -82,7 +83,7 @@ class Scorer(Protocol):
 
     def bead_costs(self, rows: np.ndarray, cols: np.ndarray, a: int, b: int) -> np.ndarray: ...
 
-    def pooled(self) -> "Scorer": ...
+    def pooled(self) -> Scorer: ...
 
 
 def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable) -> list[tuple[BeadType, int, int]]:
@@ -141,7 +142,7 @@ def band_around(path: list[tuple[BeadType, int, int]], factor: int, n: int, m: i
     lo = np.full(n + 1, m + 1, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     i0 = j0 = 0
-    for (a, b), i1, j1 in path:
+    for (_a, _b), i1, j1 in path:
         r0, r1 = min(i0 * factor, n), min(i1 * factor, n)
         c0, c1 = min(j0 * factor, m), min(j1 * factor, m)
         lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0)

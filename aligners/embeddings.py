@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 E5 = "e5"
 CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
@@ -36,14 +36,14 @@ def _load(model: str):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise InputError(
+            raise DariError(
                 f"--embed {model} needs sentence-transformers: pip install sentence-transformers "
                 "(or use --embed e5, which works offline)"
             ) from None
         try:
             st = SentenceTransformer(model)
         except Exception as err:  # download or format problems: one line, not a traceback
-            raise InputError(f"cannot load embedding model {model!r}: {err}") from None
+            raise DariError(f"cannot load embedding model {model!r}: {err}") from None
 
         def encode(texts):
             return st.encode(texts, normalize_embeddings=True, show_progress_bar=False)

@@ -33,7 +33,7 @@ class GaleChurchScorer:
         delta = (lt - ls * MEAN) / np.sqrt(np.maximum(mean, 1e-9) * VARIANCE)
         return -math.log(PRIORS[(a, b)]) - (math.log(2.0) + log_ndtr(-np.abs(delta)))
 
-    def pooled(self) -> "GaleChurchScorer":
+    def pooled(self) -> GaleChurchScorer:
         def pool(lengths):
             return np.concatenate([lengths, np.zeros(len(lengths) % 2)]).reshape(-1, 2).sum(axis=1)
 

@@ -16,37 +16,9 @@ Sentences marked `fixed` (bylines, credits, notices) neither move nor take other
 
 from __future__ import annotations
 
-from typing import Callable
-
-from aligners.beads import Bead, joined
-
-# chrF (β = 1) from which the MT of a source-only sentence and a neighbouring target-only sentence
-# are taken for a translation pair. With opus-mt-ko-en on FLORES devtest, unrelated sentences of
-# one article score 13–29 (5th–95th percentile), translations 31–73; 25 lets 1 translation in 100 go.
-PAIR_MIN_CHRF = 25.0
-
-
-class Agreement:
-    """chrF (β = 1) of a bead's MT against its target text, remembered per bead."""
-
-    def __init__(self, mt: list[str], tgt: list[str]):
-        from sacrebleu.metrics import CHRF
-
-        self.mt, self.tgt = mt, tgt
-        self._chrf = CHRF(beta=1)
-        self._known: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
-
-    def __call__(self, src: list[int], tgt: list[int]) -> float:
-        key = (tuple(src), tuple(tgt))
-        if key not in self._known:
-            self._known[key] = self._chrf.sentence_score(joined(self.mt, src), [joined(self.tgt, tgt)]).score
-        return self._known[key]
-
-    def gain(self, src: list[int], tgt: list[int], side: str, k: int) -> float:
-        """How much sentence `k` of `side` raises the agreement of the bead (src, tgt) that holds it."""
-        rest = (([i for i in src if i != k], tgt) if side == "src" else (src, [j for j in tgt if j != k]))
-        return self(src, tgt) - self(*rest)
-
+from aligners.agreement import PAIR_MIN_CHRF, Agreement
+from aligners.beads import Bead
+from aligners.unconfirmed_pairs import split_unconfirmed_pairs
 
 def repair(
     beads: list[Bead],
@@ -55,19 +27,23 @@ def repair(
     *,
     fixed_src: list[bool] | None = None,
     fixed_tgt: list[bool] | None = None,
-    split: Callable[[list[Bead], Agreement, list[bool], list[bool]], list[Bead]] | None = None,
+    src: list[str] | None = None,
+    witness: str | None = None,
 ) -> list[Bead]:
-    """`detach_unsupported`, then `split` (a caller's further check), then `absorb_one_sided`.
+    """`detach_unsupported`, then the embedding check of unconfirmed 1-1 pairs, then `absorb_one_sided`.
 
-    `mt` is the source side machine-translated, line by line. `split` runs before the absorbing
-    so that what it splits off can still join the neighbouring bead the MT ties it to; it gets
-    the beads, the agreement and the fixed flags of both sides.
+    `mt` is the source side machine-translated, line by line. With `witness` (an embedding model
+    name; `src` then gives the source sentences), 1-1 beads the MT does not confirm must be
+    mutual nearest neighbours in that embedding (`aligners.unconfirmed_pairs`); the check runs
+    before the absorbing so that what it splits off can still join the neighbour the MT ties it to.
     """
     agree = Agreement(mt, tgt)
     fixed_src, fixed_tgt = fixed_src or [False] * len(mt), fixed_tgt or [False] * len(tgt)
     beads = detach_unsupported(beads, agree)
-    if split is not None:
-        beads = split(beads, agree, fixed_src, fixed_tgt)
+    if witness is not None:
+        if src is None:
+            raise ValueError("the embedding check reads the source sentences: pass src")
+        beads = split_unconfirmed_pairs(beads, agree, fixed_src, fixed_tgt, src=src, tgt=tgt, model=witness)
     return absorb_one_sided(beads, agree, fixed_src, fixed_tgt)
 
 
@@ -126,9 +102,9 @@ def absorb_one_sided(beads: list[Bead], agree: Agreement, fixed_src: list[bool],
             if (bead.src and bead.tgt) or not movable(bead):
                 continue
             for n in (k - 1, k + 1):
-                if 0 <= n < len(beads) and movable(beads[n]) and (found := tie(bead, beads[n])) is not None:
-                    if best is None or found[0] > best[0]:
-                        best = (found[0], found[1], min(k, n))
+                found = tie(bead, beads[n]) if 0 <= n < len(beads) and movable(beads[n]) else None
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = (found[0], found[1], min(k, n))
         if best is None:
             return beads
         _, score, first = best

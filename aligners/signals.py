@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -183,7 +183,7 @@ class Side:
             return self.spans[size][starts]
         return _unit(self.cum_vectors[starts + size] - self.cum_vectors[starts])
 
-    def pooled(self) -> "Side":
+    def pooled(self) -> Side:
         n = len(self)
         pad = n % 2
         lengths = np.concatenate([self.lengths, np.zeros(pad)]).reshape(-1, 2).sum(axis=1)
@@ -348,7 +348,7 @@ class PairScorer:
         part_level, part_spread = self._calibration["mt_part"]
         return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
-    def pooled(self) -> "PairScorer":
+    def pooled(self) -> PairScorer:
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
 
     # -- signals -------------------------------------------------------------------------------

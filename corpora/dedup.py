@@ -6,9 +6,9 @@ after the per-document work; their state is a set of 8-byte digests, not the sen
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from mt.segment import split_sentences
+from mt.text.segment import split_sentences
 from corpora.filters import DUPLICATE, NEAR_DUPLICATE, TEST_OVERLAP, Verdict
 from corpora.normalize import exact_key, near_key, segment_key
 from corpora.readers import read_segments

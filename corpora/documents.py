@@ -10,10 +10,10 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
-from mt.errors import InputError
-from mt.files import iter_json_objects, read_text
+from mt.io.errors import DariError
+from mt.io.files import iter_json_objects, read_text
 
 KO_SUFFIX, EN_SUFFIX, MT_SUFFIX = ".ko.txt", ".en.txt", ".ko.mt.txt"
 
@@ -29,7 +29,7 @@ class Document:
     id: str
     ko: str
     en: str
-    mt: Optional[str] = None
+    mt: str | None = None
 
     def fingerprint(self) -> str:
         content = json.dumps([self.id, self.ko, self.en, self.mt], ensure_ascii=False)
@@ -38,7 +38,7 @@ class Document:
 
 def _check_id(doc_id: str, where: str) -> None:
     if not doc_id or any(ch in doc_id for ch in "\t\n\r\x00"):
-        raise InputError(f"document id {doc_id!r} is empty or contains a tab/line break", where)
+        raise DariError(f"document id {doc_id!r} is empty or contains a tab/line break", where)
 
 
 def _directory_names(directory: str) -> list[str]:
@@ -47,13 +47,13 @@ def _directory_names(directory: str) -> list[str]:
     docs = [name[: -len(KO_SUFFIX)] for name in names if name.endswith(KO_SUFFIX)]
     for doc in docs:
         if doc + EN_SUFFIX not in present:
-            raise InputError(f"has no English partner {doc + EN_SUFFIX}", os.path.join(directory, doc + KO_SUFFIX))
+            raise DariError(f"has no English partner {doc + EN_SUFFIX}", os.path.join(directory, doc + KO_SUFFIX))
     have_ko = set(docs)
     for name in names:
         if name.endswith(EN_SUFFIX) and name[: -len(EN_SUFFIX)] not in have_ko:
-            raise InputError(f"has no Korean partner {name[: -len(EN_SUFFIX)] + KO_SUFFIX}", os.path.join(directory, name))
+            raise DariError(f"has no Korean partner {name[: -len(EN_SUFFIX)] + KO_SUFFIX}", os.path.join(directory, name))
     if not docs:
-        raise InputError(f"no article pairs (NAME{KO_SUFFIX} + NAME{EN_SUFFIX}) found", directory)
+        raise DariError(f"no article pairs (NAME{KO_SUFFIX} + NAME{EN_SUFFIX}) found", directory)
     for doc in docs:
         _check_id(doc, os.path.join(directory, doc + KO_SUFFIX))
     return docs
@@ -71,26 +71,26 @@ def _from_manifest(path: str) -> Iterator[Document]:
     seen: set[str] = set()
     for number, data in iter_json_objects(path):
         if not all(isinstance(data.get(k), str) for k in ("id", "ko", "en")):
-            raise InputError(f'line {number}: expected an object with string "id", "ko" and "en"', path)
+            raise DariError(f'line {number}: expected an object with string "id", "ko" and "en"', path)
         if data.get("mt") is not None and not isinstance(data["mt"], str):
-            raise InputError(f'line {number}: "mt" must be a string', path)
+            raise DariError(f'line {number}: "mt" must be a string', path)
         doc_id = data["id"]
         _check_id(doc_id, f"{path} line {number}")
         if doc_id in seen:
-            raise InputError(f"line {number}: duplicate document id {doc_id!r}", path)
+            raise DariError(f"line {number}: duplicate document id {doc_id!r}", path)
         seen.add(doc_id)
         yield Document(doc_id, data["ko"], data["en"], data.get("mt"))
     if not seen:
-        raise InputError("empty manifest", path)
+        raise DariError("empty manifest", path)
 
 
 def iter_documents(source: str) -> Iterator[Document]:
-    """Documents in a stable order (sorted names, or manifest order); raises InputError on bad input.
+    """Documents in a stable order (sorted names, or manifest order); raises DariError on bad input.
 
     A directory's file names are checked before the first document is yielded.
     """
     if os.path.isdir(source):
         return _from_directory(source, _directory_names(source))
     if not os.path.exists(source):
-        raise InputError("no such file or directory", source)
+        raise DariError("no such file or directory", source)
     return _from_manifest(source)

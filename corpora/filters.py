@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from corpora.records import PairRecord, format_ids
-from mt.script import is_hangul, letter_share
+from mt.text.script import is_hangul, letter_share
 
 # Every reason a pair can be rejected for, in the order the checks run; stats list them in this order.
 BOILERPLATE = "boilerplate"
@@ -33,7 +33,7 @@ NEAR_DUPLICATE = "near_duplicate"
 REASONS = (BOILERPLATE, UNALIGNED, CONTROL_CHARS, TOO_SHORT, TOO_LONG, KO_SCRIPT, EN_SCRIPT, LENGTH_RATIO,
            NUMBERS, LOW_SCORE, CROSS_PARAGRAPH, UNALIGNED_NEIGHBOUR, TEST_OVERLAP, DUPLICATE, NEAR_DUPLICATE)
 
-Verdict = Optional[tuple[str, str]]  # (reason code, detail) or None when the pair passes
+Verdict = tuple[str, str] | None  # (reason code, detail) or None when the pair passes
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Layout:
     paragraphs?) read it; the build computes it once per document.
     """
 
-    kinds: dict[str, list[Optional[str]]]
+    kinds: dict[str, list[str | None]]
     paragraphs: dict[str, list[int]]
 
 
@@ -73,7 +73,7 @@ def _is_latin(ch: str) -> bool:
 
 
 def check_boilerplate(pair: PairRecord, layout: Layout) -> Verdict:
-    """Bylines, captions, copyright lines, judged per sentence by `mt.boilerplate`.
+    """Bylines, captions, copyright lines, judged per sentence by `mt.text.boilerplate`.
 
     Checked first, so an unpaired byline is reported as boilerplate rather than as unaligned.
     """
@@ -143,10 +143,10 @@ def check_numbers(pair: PairRecord, settings: FilterSettings) -> Verdict:
 
     Translations often drop or add one number (a unit conversion, "two" said once), so a one-sided
     difference is kept; two-sided disagreement is what a misalignment looks like. 0 is ignored
-    because clock times (10:00) give it on one side only. Values come from `mt.numbers`, which
+    because clock times (10:00) give it on one side only. Values come from `mt.text.numbers`, which
     reads Korean units, so 120만 and 1.2 million agree.
     """
-    from mt.numbers import number_values
+    from mt.text.numbers import number_values
 
     ko = set(number_values(pair.ko, "ko")) - {0.0}
     en = set(number_values(pair.en, "en")) - {0.0}
@@ -171,7 +171,7 @@ CHECKS: tuple[Callable[[PairRecord, FilterSettings], Verdict], ...] = (
 )
 
 
-def apply_filters(pair: PairRecord, settings: FilterSettings, layout: Optional[Layout] = None) -> PairRecord:
+def apply_filters(pair: PairRecord, settings: FilterSettings, layout: Layout | None = None) -> PairRecord:
     """Set `reason`/`detail` from the first check that fails; a pair keeps them None/"" when all pass.
 
     `layout` enables the boilerplate and cross-paragraph checks.

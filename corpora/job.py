@@ -27,14 +27,14 @@ import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
 from mt import __version__
-from mt.errors import InputError
-from mt.files import atomic_output
-from mt.boilerplate import paragraph_kinds
-from mt.segment import split_paragraphs
+from mt.io.errors import DariError
+from mt.io.files import atomic_output
+from mt.text.boilerplate import paragraph_kinds
+from mt.text.segment import split_paragraphs
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
 from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
@@ -47,7 +47,7 @@ STATS_FILE = "stats.json"
 Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=...) -> list[Bead]
 
 
-def default_aligner(src: list[str], tgt: list[str], mt: Optional[list[str]] = None, embed: str = "e5",
+def default_aligner(src: list[str], tgt: list[str], mt: list[str] | None = None, embed: str = "e5",
                     max_merge: int = 3) -> list:
     from aligners import align
 
@@ -73,7 +73,7 @@ class BuildSettings:
 
 # Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
 # filter must not leave old documents judged by the old rules.
-_SHARD_CODE = ("mt.segment", "mt.numbers", "mt.boilerplate", "mt.script", "corpora.filters", "corpora.job")
+_SHARD_CODE = ("mt.text.segment", "mt.text.numbers", "mt.text.boilerplate", "mt.text.script", "corpora.filters", "corpora.job")
 
 
 def _code_fingerprint(aligner: Aligner) -> str:
@@ -112,13 +112,13 @@ def _paragraph_ids(paragraphs: list[list[str]]) -> list[int]:
     return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
 
 
-def _boilerplate_kinds(paragraphs: list[list[str]], lang: str) -> list[Optional[str]]:
+def _boilerplate_kinds(paragraphs: list[list[str]], lang: str) -> list[str | None]:
     """Kinds per sentence, judged paragraph by paragraph (a caption's description is only
     recognisable next to its credit)."""
     return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
 
 
-def _mt_sentences(mt_text: Optional[str], ko: list[str], ko_paragraphs: list[list[str]]) -> Optional[list[str]]:
+def _mt_sentences(mt_text: str | None, ko: list[str], ko_paragraphs: list[list[str]]) -> list[str] | None:
     """The MT as one translation per Korean sentence, or None when it cannot be matched up.
 
     MT sentences are matched document-wide when the counts agree, then one MT line per Korean
@@ -167,7 +167,7 @@ class ShardStore:
         key = hashlib.sha256((doc.fingerprint() + self.work_key).encode("utf-8")).hexdigest()
         return os.path.join(self.root, key[:2], key + ".jsonl")
 
-    def load(self, doc: Document) -> Optional[DocumentResult]:
+    def load(self, doc: Document) -> DocumentResult | None:
         """The finished result of `doc`, if any; every document of a build is asked for, so this
         is also where its shard is marked as still in use (see remove_unused)."""
         path = self.path(doc)
@@ -257,20 +257,20 @@ def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSetting
 
 def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), exclude: Iterable[str] = (),
           jobs: int = 1, aligner: Aligner = default_aligner,
-          progress: Optional[Callable[[DocumentResult], None]] = None) -> dict:
+          progress: Callable[[DocumentResult], None] | None = None) -> dict:
     """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes."""
     if settings.format not in FORMATS:
-        raise InputError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
+        raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {jobs}")
+        raise DariError(f"--jobs must be at least 1, got {jobs}")
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise InputError("exists and is not a directory", out_dir)
+        raise DariError("exists and is not a directory", out_dir)
     parent = os.path.dirname(os.path.abspath(out_dir))
     if not os.path.isdir(parent):
-        raise InputError("parent directory does not exist", out_dir)
+        raise DariError("parent directory does not exist", out_dir)
     os.makedirs(out_dir, exist_ok=True)
     with _exclusive(out_dir):
         return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
@@ -285,13 +285,13 @@ def _exclusive(out_dir: str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError("another `dari corpus build` is writing to this directory", out_dir) from None
+            raise DariError("another `dari corpus build` is writing to this directory", out_dir) from None
         yield
 
 
 def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
                   excluded: set[int], jobs: int, aligner: Aligner,
-                  progress: Optional[Callable[[DocumentResult], None]]) -> dict:
+                  progress: Callable[[DocumentResult], None] | None) -> dict:
     _remove_temporaries(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()

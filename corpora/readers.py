@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
-from mt.errors import InputError
-from mt.files import iter_json_objects, iter_lines
+from mt.io.errors import DariError
+from mt.io.files import iter_json_objects, iter_lines
 from corpora import tmx
 from corpora.writers import output_files
 
@@ -31,7 +31,7 @@ def _built_corpus(directory: str) -> str:
     """The corpus file of a build directory, whatever format it was built in."""
     stats_path = os.path.join(directory, "stats.json")
     if not os.path.isfile(stats_path):
-        raise InputError("directory has no stats.json; is it the output of `dari corpus build`?", directory)
+        raise DariError("directory has no stats.json; is it the output of `dari corpus build`?", directory)
     with open(stats_path, encoding="utf-8") as handle:
         fmt = json.load(handle)["format"]
     return os.path.join(directory, output_files(fmt)[0])
@@ -47,7 +47,7 @@ def _is_parallel(path: str) -> bool:
 def read_pairs(path: str) -> Iterator[Pair]:
     """(Korean, English) pairs of a parallel file in any supported format."""
     if not os.path.exists(path):
-        raise InputError("no such file or directory", path)
+        raise DariError("no such file or directory", path)
     if os.path.isdir(path):
         yield from read_pairs(_built_corpus(path))
         return
@@ -55,21 +55,21 @@ def read_pairs(path: str) -> Iterator[Pair]:
     if moses:
         for ko, en in itertools.zip_longest(iter_lines(moses[0]), iter_lines(moses[1])):
             if ko is None or en is None:
-                raise InputError(f"{moses[0]} and {moses[1]} have different line counts", path)
+                raise DariError(f"{moses[0]} and {moses[1]} have different line counts", path)
             yield ko[1], en[1]
         return
     if not _is_parallel(path):
-        raise InputError("unknown parallel format: expected .tsv, .jsonl, .tmx, a .ko/.en pair or a build directory", path)
+        raise DariError("unknown parallel format: expected .tsv, .jsonl, .tmx, a .ko/.en pair or a build directory", path)
     if path.endswith(".tsv"):
         for number, line in iter_lines(path):
             columns = line.split("\t")
             if len(columns) < 2:
-                raise InputError(f"line {number}: expected Korean<TAB>English", path)
+                raise DariError(f"line {number}: expected Korean<TAB>English", path)
             yield columns[0], columns[1]
     elif path.endswith(".jsonl"):
         for number, data in iter_json_objects(path):
             if not isinstance(data.get("ko"), str) or not isinstance(data.get("en"), str):
-                raise InputError(f'line {number}: expected an object with string "ko" and "en"', path)
+                raise DariError(f'line {number}: expected an object with string "ko" and "en"', path)
             yield data["ko"], data["en"]
     else:
         for unit in tmx.read_units(path):

@@ -7,7 +7,6 @@ all share one shape and `stats` can read any of them back.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Optional
 
 
 @dataclass
@@ -20,14 +19,14 @@ class PairRecord:
     ko_ids: list[int] = field(default_factory=list)
     en_ids: list[int] = field(default_factory=list)
     score: float = 0.0
-    reason: Optional[str] = None
+    reason: str | None = None
     detail: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "PairRecord":
+    def from_json(cls, data: dict) -> PairRecord:
         return cls(**data)
 
 

@@ -7,12 +7,13 @@ reach here (the control_chars filter rejects them).
 
 from __future__ import annotations
 
-from typing import IO, Iterator
+from typing import IO
+from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError, iterparse
 from xml.sax.saxutils import escape, quoteattr
 
 from mt import __version__
-from mt.errors import InputError
+from mt.io.errors import DariError
 from corpora.records import PairRecord, format_ids
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -61,4 +62,4 @@ def read_units(path: str) -> Iterator[dict[str, str]]:
             element.clear()
             yield unit
     except ParseError as err:
-        raise InputError(f"not well-formed TMX ({err})", path) from None
+        raise DariError(f"not well-formed TMX ({err})", path) from None

@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
-from mt.files import atomic_output
+from mt.io.files import atomic_output
 from corpora import tmx
 from corpora.records import PairRecord, format_ids
 

@@ -10,7 +10,7 @@ pooled over documents, so long documents weigh more, as in the published numbers
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 

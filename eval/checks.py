@@ -14,9 +14,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mt.numbers import Number, extract_numbers, same_measure
+from mt.text.numbers import Number, extract_numbers, same_measure
 from mt.repetition import is_repetitive
-from mt.script import HANGUL_RUN
+from mt.text.script import HANGUL_RUN
 
 FLAGS = ("omission", "addition", "number_mismatch", "number_missing", "untranslated", "low_similarity", "repetition")
 

@@ -10,18 +10,18 @@ import click
 
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
-from mt.errors import InputError
+from mt.io.errors import DariError
 from mt.models import DEFAULT_MODEL
 
 
-class ScoreCommand(click.Command):
-    """Lets `-i a.txt b.txt` and `-m bleu chrf` take several values, as sacrebleu's options do.
+class ManyValuesCommand(click.Command):
+    """Lets `-i a.txt b.txt` take several values, as sacrebleu's options do.
 
     click options take one value per flag, so the words following such a flag (up to the next
     option) are rewritten as repeated flags before click parses them.
     """
 
-    many_value_flags = ("-i", "--input", "-m", "--metrics")
+    many_value_flags: tuple[str, ...] = ()
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rewritten: list[str] = []
@@ -39,9 +39,17 @@ class ScoreCommand(click.Command):
         return super().parse_args(ctx, rewritten)
 
 
+class ScoreCommand(ManyValuesCommand):
+    many_value_flags = ("-i", "--input", "-m", "--metrics")
+
+
+class AlignEvalCommand(ManyValuesCommand):
+    many_value_flags = ("--gold", "--pred")
+
+
 def _read_segments(path: str) -> list[str]:
     from eval.scoring import strip_lines
-    from mt.files import read_lines
+    from mt.io.files import read_lines
 
     return strip_lines(read_lines(path))
 
@@ -68,7 +76,7 @@ def score(reference, inputs, metrics, segments, confidence, confidence_n, paired
     per-segment scores, confidence intervals and paired significance tests."""
     from eval.score_report import render_scores
     from eval.scoring import SystemScores, corpus_scores, paired_test, segment_scores
-    from mt.files import write_text
+    from mt.io.files import write_text
 
     if paired and len(inputs) < 2:
         raise click.UsageError("--paired needs at least two -i files (the first is the baseline)")
@@ -80,7 +88,7 @@ def score(reference, inputs, metrics, segments, confidence, confidence_n, paired
     for path in inputs:
         hyps = _read_segments(path)
         if len(hyps) != len(refs):
-            raise InputError(f"has {len(hyps)} lines but the reference {reference} has {len(refs)}", path)
+            raise DariError(f"has {len(hyps)} lines but the reference {reference} has {len(refs)}", path)
         systems.append((path, hyps))
     if paired:
         results = paired_test(systems, refs, metrics, test=paired, n_samples=paired_n, width=width)
@@ -99,27 +107,27 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
     import os
 
     from eval.qa import ArticlePair
-    from mt.files import read_lines, read_text
+    from mt.io.files import read_lines, read_text
 
     def pair(name: str, src_path: str, ref_path: str, mt_path: str | None) -> ArticlePair:
         return ArticlePair(name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "")
 
     if not os.path.isdir(src):
         if os.path.isdir(ref):
-            raise InputError("is a directory but --src is a file; give two files or two directories", ref)
+            raise DariError("is a directory but --src is a file; give two files or two directories", ref)
         return [pair(src, src, ref, mt)]
     for folder, option in ((ref, "--ref"), (mt, "--mt")):
         if folder is not None and not os.path.isdir(folder):
-            raise InputError(f"--src is a directory, so {option} must be one too", folder)
+            raise DariError(f"--src is a directory, so {option} must be one too", folder)
     names = sorted(n for n in os.listdir(src) if not n.startswith(".") and os.path.isfile(os.path.join(src, n)))
     if not names:
-        raise InputError("no files in directory", src)
+        raise DariError("no files in directory", src)
     pairs = []
     for name in names:
         ref_path, mt_path = os.path.join(ref, name), os.path.join(mt, name) if mt else None
         for path in (ref_path, mt_path):
             if path is not None and not os.path.isfile(path):
-                raise InputError(f"no counterpart for {os.path.join(src, name)}", path)
+                raise DariError(f"no counterpart for {os.path.join(src, name)}", path)
         pairs.append(pair(name, os.path.join(src, name), ref_path, mt_path))
     return pairs
 
@@ -148,7 +156,7 @@ def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
     credits and footers are reported as boilerplate, never as omissions.
     """
     from eval.qa import report_json, run_qa
-    from mt.files import write_text
+    from mt.io.files import write_text
 
     if mt and model:
         raise click.UsageError("give --mt or --model, not both")
@@ -168,3 +176,29 @@ def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
     write_text(output, report_json(report))
     counts = ", ".join(f"{flag} {count}" for flag, count in report.flag_counts.items() if count) or "no flags"
     click.echo(f"{len(report.documents)} document(s): {counts}", err=True)
+
+
+@click.command("align-eval", cls=AlignEvalCommand)
+@click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="Gold bead files, one per document: `--gold a.gold b.gold`. A line per bead, `[src ids]:[tgt ids]` "
+                   "with 0-based sentence ids (`[0, 1]:[2]`, `[3]:[]` for an unaligned sentence); a score after a "
+                   "third colon is ignored; blank lines are skipped.")
+@click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="Predicted bead files (as `dari align` writes them), in the order of --gold.")
+@click.option("-o", "--output", default="-", help="Where to write the JSON scores (- for stdout).")
+@click.option("--by-shape", is_flag=True, help="Also report strict precision/recall per bead shape (1-1, 2-1, 0-1 ...).")
+def align_eval(gold, pred, output, by_shape):
+    """Strict and lax P/R/F1 of predicted beads against gold beads, pooled over documents."""
+    import json
+
+    from aligners.beads import read_beads
+    from eval.alignment_metrics import score_alignments, scores_by_shape
+    from mt.io.files import write_text
+
+    if len(gold) != len(pred):
+        raise click.UsageError(f"{len(gold)} --gold files but {len(pred)} --pred files; pair them one to one")
+    gold_docs, pred_docs = [read_beads(g) for g in gold], [read_beads(p) for p in pred]
+    report = score_alignments(gold_docs, pred_docs).as_dict()
+    if by_shape:
+        report["by_shape"] = scores_by_shape(gold_docs, pred_docs)
+    write_text(output, json.dumps(report, indent=2) + "\n")

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import platform
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Callable
+from collections.abc import Callable
 
 from aligners.beads import Bead, joined
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
-from eval.unconfirmed_pairs import split_unconfirmed_pairs
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 SIMILARITY_METRICS = ("bleu", "chrf")
 
@@ -70,8 +68,8 @@ class QAReport:
 
 def segment_side(text: str, lang: str) -> Side:
     """Sentences paragraph by paragraph, with boilerplate judged in its paragraph (captions span one)."""
-    from mt.boilerplate import paragraph_kinds
-    from mt.segment import split_paragraphs
+    from mt.text.boilerplate import paragraph_kinds
+    from mt.text.segment import split_paragraphs
 
     sentences, kinds = [], []
     for found in split_paragraphs(text, lang):
@@ -81,7 +79,7 @@ def segment_side(text: str, lang: str) -> Side:
 
 
 def sides_from_sentences(sentences: list[str], lang: str) -> Side:
-    from mt.boilerplate import boilerplate_kind
+    from mt.text.boilerplate import boilerplate_kind
 
     return Side(list(sentences), [boilerplate_kind(s, lang) for s in sentences])
 
@@ -93,15 +91,15 @@ def match_mt_lines(ko_text: str, ko: Side, mt_lines: list[str], mt_path: str) ->
     Korean paragraph (a file translated line by line). A paragraph whose MT does not split into as
     many sentences as its Korean is kept whole on both sides, so MT and Korean stay line-aligned.
     """
-    from mt.boilerplate import paragraph_kinds
-    from mt.segment import paragraph_spans, sentence_spans
+    from mt.text.boilerplate import paragraph_kinds
+    from mt.text.segment import paragraph_spans, sentence_spans
 
     lines = [line.strip() for line in mt_lines if line.strip()]
     if len(lines) == len(ko.sentences):
         return ko, lines
     paragraphs = [ko_text[s:e] for s, e in paragraph_spans(ko_text)]
     if len(lines) != len(paragraphs):
-        raise InputError(
+        raise DariError(
             f"has {len(lines)} non-empty lines; expected one per Korean sentence ({len(ko.sentences)}) "
             f"or one per Korean paragraph ({len(paragraphs)})",
             mt_path,
@@ -135,15 +133,14 @@ def check_document(
     a bead without support on the other side are split off and needless skips are undone, so that
     omissions and additions are what the MT confirms. With `witness` (an embedding model name), 1-1
     beads the MT does not confirm must also be mutual nearest neighbours in that embedding
-    (`eval.unconfirmed_pairs`), or they are an omission and an addition.
+    (`aligners.unconfirmed_pairs`), or they are an omission and an addition.
     """
     if len(mt) != len(ko.sentences):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
     mt_flags = mt_flags or [[] for _ in mt]
     aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
     fixed_src, fixed_tgt = [k is not None for k in ko.boilerplate], [k is not None for k in en.boilerplate]
-    split = partial(split_unconfirmed_pairs, src=ko.sentences, tgt=en.sentences, model=witness) if witness else None
-    beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, split=split)
+    beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, src=ko.sentences, witness=witness)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
@@ -233,7 +230,7 @@ def run_qa(
     for pair in pairs:
         ko, en = segment_side(pair.ko_text, "ko"), segment_side(pair.en_text, "en")
         if not ko.sentences or not en.sentences:
-            raise InputError("no sentences found", pair.name)
+            raise DariError("no sentences found", pair.name)
         if pair.mt_lines is not None:
             ko, mt = match_mt_lines(pair.ko_text, ko, pair.mt_lines, pair.mt_path)
             mt_flags, source = None, pair.mt_path

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 
 def cache_root() -> str:
@@ -38,7 +38,7 @@ class TranslationCache:
             )
             self._db.commit()
         except (sqlite3.DatabaseError, OSError) as err:
-            raise InputError(f"unusable translation cache ({err}); pass another --cache PATH or --no-cache", path) from None
+            raise DariError(f"unusable translation cache ({err}); pass another --cache PATH or --no-cache", path) from None
 
     @staticmethod
     def key(context: str, source: str) -> str:

@@ -1,6 +1,8 @@
 """The `dari` command line: one click group whose subcommands are imported only when used.
 
-Each stage keeps its command next to its code (`aligners/cli.py`, `eval/cli.py`, ...). The group
+This module is the app root: the only one that reaches every stage. Each stage keeps its command
+next to its code (`mt/translate_cli.py`, `mt/text/cli.py`, `aligners/cli.py`, `eval/cli.py`,
+`corpora/cli.py`). The group
 imports a command's module only to run it or to show its help, so `dari --help`, `dari align` and
 `dari score` never pay for torch or transformers.
 """
@@ -12,17 +14,22 @@ import importlib
 import click
 
 from mt import __version__
+from mt.io.errors import DariError
 
 # name -> (module, attribute, one-line help shown by `dari --help` without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "translate": ("mt.translate_cli", "translate", "Translate Korean articles into English."),
-    "segment": ("mt.segment_cli", "segment", "Split articles into sentences, one per line."),
+    "segment": ("mt.text.cli", "segment", "Split articles into sentences, one per line."),
     "align": ("aligners.cli", "align", "Sentence-align a Korean text with its English version."),
-    "align-eval": ("aligners.cli", "align_eval", "Score predicted alignments against gold beads."),
+    "align-eval": ("eval.cli", "align_eval", "Score predicted alignments against gold beads."),
     "score": ("eval.cli", "score", "Score translations against references with sacrebleu."),
     "qa": ("eval.cli", "qa", "Check a translation sentence by sentence and write a QA report."),
     "corpus": ("corpora.cli", "corpus", "Build and inspect Korean–English parallel corpora."),
 }
+
+
+class CommandError(click.ClickException):
+    exit_code = 2
 
 
 class LazyGroup(click.Group):
@@ -36,6 +43,13 @@ class LazyGroup(click.Group):
             return None
         module, attribute, _ = COMMANDS[name]
         return getattr(importlib.import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context):
+        """Library errors become click's one-line `Error: ...` with exit code 2, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except DariError as err:
+            raise CommandError(err.message) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from mt.errors import InputError
-from mt.files import STDIN, iter_json_objects, read_text
+from mt.io.errors import DariError
+from mt.io.files import STDIN, iter_json_objects, read_text
 from mt.translate import Document
 
 
@@ -14,14 +14,14 @@ def read_manifest(path: str) -> list[Document]:
     documents = []
     for number, record in iter_json_objects(path):
         if "id" not in record or "text" not in record:
-            raise InputError(f'line {number}: expected an object with "id" and "text"', path)
+            raise DariError(f'line {number}: expected an object with "id" and "text"', path)
         if not isinstance(record["text"], str):
-            raise InputError(f'line {number}: "text" must be a string', path)
+            raise DariError(f'line {number}: "text" must be a string', path)
         if not record["text"].strip():
-            raise InputError(f"line {number}: empty text for id {record['id']!r}", path)
+            raise DariError(f"line {number}: empty text for id {record['id']!r}", path)
         documents.append(Document(str(record["id"]), record["text"].replace("\r\n", "\n")))
     if not documents:
-        raise InputError("empty input", path)
+        raise DariError("empty input", path)
     return documents
 
 
@@ -33,7 +33,7 @@ def collect_documents(inputs: tuple[str, ...] | list[str]) -> list[Document]:
         elif os.path.isdir(item):
             names = sorted(name for name in os.listdir(item) if name.endswith(".txt"))
             if not names:
-                raise InputError("directory has no *.txt files", item)
+                raise DariError("directory has no *.txt files", item)
             documents += [Document(os.path.join(item, name), read_text(os.path.join(item, name))) for name in names]
         elif item.endswith(".jsonl"):
             documents += read_manifest(item)
@@ -42,6 +42,6 @@ def collect_documents(inputs: tuple[str, ...] | list[str]) -> list[Document]:
     seen: set[str] = set()
     for document in documents:
         if document.id in seen:
-            raise InputError(f"document id {document.id!r} appears twice in the input")
+            raise DariError(f"document id {document.id!r} appears twice in the input")
         seen.add(document.id)
     return documents

@@ -6,7 +6,7 @@ ever dropped: joining the pieces with single spaces gives back the sentence's wo
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 _CLAUSE_END = (",", ";", ":", "，", "、", ")", "”", "’", '"')
 

@@ -13,7 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-tc-big-ko-en"
 
@@ -69,10 +69,10 @@ def resolve_model(name: str, revision: str | None = None) -> ResolvedModel:
     expanded = os.path.expanduser(model_id)
     if os.path.isdir(expanded):
         if not os.path.isfile(os.path.join(expanded, "config.json")):
-            raise InputError("not a model directory (no config.json)", model_id)
+            raise DariError("not a model directory (no config.json)", model_id)
         return ResolvedModel(model_id, os.path.abspath(expanded), local_fingerprint(expanded))
     if _looks_like_path(model_id) or os.path.exists(expanded):
-        raise InputError("no such model directory", model_id)
+        raise DariError("no such model directory", model_id)
     return _resolve_hub(model_id, revision)
 
 
@@ -83,15 +83,15 @@ def _resolve_hub(model_id: str, revision: str | None) -> ResolvedModel:
     try:
         path = snapshot_download(model_id, revision=revision, ignore_patterns=_IGNORED_FILES)
     except (RepositoryNotFoundError, HFValidationError):
-        raise InputError(
+        raise DariError(
             f"model '{model_id}' not found on the Hugging Face hub and not a local directory; "
             f"known aliases: {', '.join(sorted(ALIASES))}"
         ) from None
     except RevisionNotFoundError:
-        raise InputError(f"model '{model_id}' has no revision '{revision}'") from None
+        raise DariError(f"model '{model_id}' has no revision '{revision}'") from None
     except Exception as err:  # network errors come in many types; all mean the same to the user
         offline = " (HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes") else ""
-        raise InputError(
+        raise DariError(
             f"could not load model '{model_id}': it is not in the local Hugging Face cache and the hub "
             f"cannot be reached{offline} ({type(err).__name__}); download it on a networked machine or "
             "pass a local model directory with --model DIR"

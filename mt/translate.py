@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable
+from collections.abc import Callable
 
 from mt.backends.base import BACKENDS, Backend, GenerationOptions
 from mt.batching import token_batches
@@ -16,8 +16,8 @@ from mt.cache import TranslationCache
 from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
 from mt.repetition import is_repetitive
-from mt.script import HANGUL_RUN
-from mt.segment import paragraph_spans, sentence_spans
+from mt.text.script import HANGUL_RUN
+from mt.text.segment import paragraph_spans, sentence_spans
 
 
 # Settings for the second try at a looping output; they change the result, so they are fixed here.

@@ -11,8 +11,8 @@ import click
 
 from mt.backends.base import BACKENDS, GenerationOptions
 from mt.cache import TranslationCache, default_cache_path
-from mt.errors import InputError
-from mt.files import atomic_output
+from mt.io.errors import DariError
+from mt.io.files import atomic_output
 from mt.models import DEFAULT_MODEL
 
 _DEFAULTS = GenerationOptions()
@@ -37,14 +37,14 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
             handle.write(translated[0].text)
         return
     if not out or not os.path.isdir(out):
-        raise InputError(
+        raise DariError(
             f"{len(translated)} documents in text format need -o DIRECTORY (one .en.txt per document); "
             "or use --format jsonl for a single stream"
         )
     names = [_output_name(doc.document.id) for doc in translated]
     clashes = sorted({name for name in names if names.count(name) > 1})
     if clashes:
-        raise InputError(f"several documents would be written to {clashes[0]}; give them distinct names")
+        raise DariError(f"several documents would be written to {clashes[0]}; give them distinct names")
     for doc, name in zip(translated, names):
         with atomic_output(os.path.join(out, name)) as handle:
             handle.write(doc.text)
@@ -74,7 +74,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
     retried, truncated, copied, empty.
     """
     from mt.inputs import collect_documents
-    from mt.script import hangul_share
+    from mt.text.script import hangul_share
     from mt.translate import Translator
 
     documents = collect_documents(inputs)

@@ -14,12 +14,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads: one thread, like `dari align`
 
-from aligners import align, embeddings  # noqa: E402
-from aligners.beads import parse_bead  # noqa: E402
-from aligners.gale_church import gale_church  # noqa: E402
-from aligners.synthetic import AlignDocument, news_benchmark  # noqa: E402
-from eval.alignment_metrics import score_alignments  # noqa: E402
-from scripts.benchdata import add_data_option, data_dir  # noqa: E402
+from aligners import align, embeddings
+from aligners.beads import parse_bead
+from aligners.gale_church import gale_church
+from aligners.synthetic import AlignDocument, news_benchmark
+from eval.alignment_metrics import score_alignments
+from scripts.benchdata import add_data_option, data_dir
 
 CONFIGS = {  # name -> (use MT, embedding)
     "mt": (True, "none"),

@@ -43,7 +43,7 @@ from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 from corpora.filters import FilterSettings, check_numbers  # noqa: E402
 from corpora.job import BuildSettings, build  # noqa: E402
 from corpora.records import PairRecord  # noqa: E402
-from mt.segment import split_sentences  # noqa: E402
+from mt.text.segment import split_sentences  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

@@ -27,7 +27,7 @@ from aligners import align  # noqa: E402
 from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
-from mt.numbers import extract_numbers  # noqa: E402
+from mt.text.numbers import extract_numbers  # noqa: E402
 
 NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
 SCORED_FLAGS = ("omission", "addition", "number_mismatch")

@@ -24,14 +24,14 @@ import re
 import sys
 import time
 import warnings
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from aligners.synthetic import documents as documents_of, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
-from mt.segment import split_sentences  # noqa: E402
+from mt.text.segment import split_sentences  # noqa: E402
 
 # pysbd has no Korean; kiwipiepy is a Korean analyser.
 DEFAULT_SPLITTERS = {"ko": "dari,naive,kiwipiepy,sentencex,blingfire", "en": "dari,naive,sentencex,blingfire,pysbd"}

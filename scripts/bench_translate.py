@@ -181,7 +181,7 @@ def build_model(directory: Path, arch: dict, tokenizer_dir: Path, seed: int = 0)
 def pick_sentences(data: Path, tokenizer_dir: Path, count: int, max_tokens: int) -> list[str]:
     from transformers import MarianTokenizer
 
-    from mt.segment import split_sentences
+    from mt.text.segment import split_sentences
 
     tokenizer = MarianTokenizer.from_pretrained(str(tokenizer_dir))
     lines = (data / "flores200-devtest" / "kor_Hang.devtest").read_text(encoding="utf-8").splitlines()

@@ -75,7 +75,7 @@ def test_bad_input_is_one_line_and_exit_2(files, problem, args, message):
 
 def test_a_bad_batch_row_writes_nothing(files):
     listing = files["dir"] / "list.tsv"
-    listing.write_text(f"doc.ko\tdoc.en\tdoc.mt\ta.beads\nmissing.ko\tdoc.en\tb.beads\n", encoding="utf-8")
+    listing.write_text("doc.ko\tdoc.en\tdoc.mt\ta.beads\nmissing.ko\tdoc.en\tb.beads\n", encoding="utf-8")
     result = run("align", "--batch", str(listing), "--embed", "none")
     assert result.exit_code == 2 and "missing.ko: no such file" in result.output
     assert not (files["dir"] / "a.beads").exists()

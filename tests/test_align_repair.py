@@ -2,7 +2,8 @@ import pytest
 
 from aligners import align
 from aligners.beads import Bead
-from aligners.repair import Agreement, absorb_one_sided, detach_unsupported, repair
+from aligners.agreement import Agreement
+from aligners.repair import absorb_one_sided, detach_unsupported, repair
 
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
 MT = ["The government increased its budget by 5% this year.", "The opposition opposed it.", "The vote will be held next week."]

@@ -18,7 +18,7 @@ def data_dir(tmp_path):
 
 
 def test_documents_are_runs_of_one_url():
-    assert documents(["a", "a", "b", "a"]) == [range(0, 2), range(2, 3), range(3, 4)]
+    assert documents(["a", "a", "b", "a"]) == [range(2), range(2, 3), range(3, 4)]
 
 
 def test_same_seed_same_benchmark_and_gold_covers_every_line(data_dir):

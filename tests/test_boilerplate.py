@@ -1,6 +1,6 @@
 import pytest
 
-from mt.boilerplate import boilerplate_kind, paragraph_kinds
+from mt.text.boilerplate import boilerplate_kind, paragraph_kinds
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from corpora.documents import iter_documents
 from corpora.readers import read_pairs, read_segments
 from corpora.records import PairRecord
 from corpora.writers import open_corpus, open_rejects, output_files
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 PAIRS = [
     PairRecord("a/1", "서울 <시> & \"부산\"", "Seoul <city> & \"Busan\" 'quoted'", [0], [0], 0.91234),
@@ -114,22 +114,22 @@ def test_rejects_keep_reason_and_detail(tmp_path):
 def test_moses_line_count_mismatch_is_an_input_error(tmp_path):
     (tmp_path / "x.ko").write_text("하나\n둘\n", encoding="utf-8")
     (tmp_path / "x.en").write_text("one\n", encoding="utf-8")
-    with pytest.raises(InputError, match="different line counts"):
+    with pytest.raises(DariError, match="different line counts"):
         list(read_pairs(str(tmp_path / "x.en")))
 
 
 def test_bad_lines_name_the_file_and_line(tmp_path):
     bad_json = tmp_path / "c.jsonl"
     bad_json.write_text('{"ko": "가", "en": "a"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"c\.jsonl: line 2: not valid JSON"):
+    with pytest.raises(DariError, match=r"c\.jsonl: line 2: not valid JSON"):
         list(read_pairs(str(bad_json)))
     bad_utf8 = tmp_path / "c.tsv"
     bad_utf8.write_bytes("가\ta\n".encode() + "나\tb\n".encode("cp949"))
-    with pytest.raises(InputError, match=r"c\.tsv: line 2: not valid UTF-8"):
+    with pytest.raises(DariError, match=r"c\.tsv: line 2: not valid UTF-8"):
         list(read_pairs(str(bad_utf8)))
     bad_tmx = tmp_path / "c.tmx"
     bad_tmx.write_text("<tmx><body><tu>", encoding="utf-8")
-    with pytest.raises(InputError, match="not well-formed TMX"):
+    with pytest.raises(DariError, match="not well-formed TMX"):
         list(read_pairs(str(bad_tmx)))
 
 
@@ -144,8 +144,8 @@ def test_test_set_segments_from_plain_and_parallel_files(tmp_path):
 def test_build_manifest_with_binary_line_names_the_line(tmp_path):
     manifest = tmp_path / "m.jsonl"
     manifest.write_bytes(b'{"id": "a", "ko": "\xea\xb0\x80", "en": "a"}\n\x00\x01\x02\n')
-    with pytest.raises(InputError, match=r"m\.jsonl: line 2: binary data"):
+    with pytest.raises(DariError, match=r"m\.jsonl: line 2: binary data"):
         list(iter_documents(str(manifest)))
     manifest.write_bytes(b'["id", "ko", "en"]\n')
-    with pytest.raises(InputError, match=r"m\.jsonl: line 1: expected a JSON object"):
+    with pytest.raises(DariError, match=r"m\.jsonl: line 1: expected a JSON object"):
         list(iter_documents(str(manifest)))

@@ -15,7 +15,7 @@ from corpora.job import WORK_DIR, BuildSettings, build
 from corpora.filters import FilterSettings
 from corpora.readers import read_pairs
 from mt.cli import main
-from mt.errors import InputError
+from mt.io.errors import DariError
 from tests.corpus_support import positional_aligner
 
 ARTICLES = Path(__file__).parent / "fixtures" / "corpus_articles"
@@ -240,7 +240,7 @@ def test_bad_article_midway_keeps_finished_work_but_writes_no_corpus(tmp_path):
     source = article_dir(tmp_path)
     (source / "zz_broken.ko.txt").write_text("기사.\n", encoding="utf-8")
     (source / "zz_broken.en.txt").write_bytes(b"\x00\x01binary")
-    with pytest.raises(InputError, match="zz_broken.en.txt: binary file"):
+    with pytest.raises(DariError, match="zz_broken.en.txt: binary file"):
         run(source, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [WORK_DIR]
     (source / "zz_broken.en.txt").write_text("An article.\n", encoding="utf-8")
@@ -267,7 +267,7 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
 
 def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
     from corpora.job import _mt_sentences
-    from mt.segment import split_paragraphs, split_sentences
+    from mt.text.segment import split_paragraphs, split_sentences
 
     ko_text = "첫 문장. 둘째 문장.\n셋째 문장."
     ko = split_sentences(ko_text, "ko")
@@ -322,6 +322,6 @@ def test_a_second_build_on_the_same_output_is_refused_while_one_runs(tmp_path):
     (tmp_path / "out" / WORK_DIR).mkdir(parents=True)
     with open(tmp_path / "out" / WORK_DIR / "lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        with pytest.raises(InputError, match="another `dari corpus build` is writing"):
+        with pytest.raises(DariError, match="another `dari corpus build` is writing"):
             run(source, tmp_path / "out")
     assert run(source, tmp_path / "out")["documents_processed"] == 4

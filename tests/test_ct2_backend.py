@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from mt.backends.base import GenerationOptions
-from mt.errors import InputError
+from mt.io.errors import DariError
 from mt.models import resolve_model
 from tiny_models import build_tiny_nllb, fixture_lines
 
@@ -119,7 +119,7 @@ def test_failed_conversion_leaves_nothing_behind(tmp_path):
     broken.mkdir()
     (broken / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
     target = tmp_path / "cache" / "ct2" / "broken"
-    with pytest.raises(InputError, match="cannot convert to CTranslate2"):
+    with pytest.raises(DariError, match="cannot convert to CTranslate2"):
         convert(str(broken), str(target), "int8")
     assert os.listdir(target.parent) == []
 
@@ -156,14 +156,14 @@ def test_cpu_backend_decodes_two_batches_at_once(resolved, ct2_cache):
 
 def test_missing_ctranslate2_is_a_one_line_error(resolved, monkeypatch):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` fail
-    with pytest.raises(InputError, match="pip install"):
+    with pytest.raises(DariError, match="pip install"):
         CT2Backend(resolved, "cpu")
 
 
 def test_cuda_requested_without_a_gpu_is_an_input_error(resolved, ct2_cache):
     if ctranslate2.get_cuda_device_count() > 0:
         pytest.skip("a GPU is present")
-    with pytest.raises(InputError, match="no CUDA GPU"):
+    with pytest.raises(DariError, match="no CUDA GPU"):
         CT2Backend(resolved, "cuda", cache_dir=ct2_cache)
 
 

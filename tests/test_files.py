@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from mt.errors import InputError
-from mt.files import atomic_output, read_lines, read_text
+from mt.io.errors import DariError
+from mt.io.files import atomic_output, read_lines, read_text
 
 
 @pytest.mark.parametrize(
@@ -18,16 +18,16 @@ from mt.files import atomic_output, read_lines, read_text
 def test_bad_files_raise_one_line_errors_naming_the_file(tmp_path, content, message):
     path = tmp_path / "article.txt"
     path.write_bytes(content)
-    with pytest.raises(InputError) as info:
+    with pytest.raises(DariError) as info:
         read_text(str(path))
-    text = info.value.format_message()
+    text = info.value.message
     assert message in text and str(path) in text and "\n" not in text
 
 
 def test_missing_file_and_directory(tmp_path):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(DariError, match="no such file"):
         read_text(str(tmp_path / "missing.txt"))
-    with pytest.raises(InputError, match="is a directory"):
+    with pytest.raises(DariError, match="is a directory"):
         read_text(str(tmp_path))
 
 

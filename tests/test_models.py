@@ -2,7 +2,7 @@ import pytest
 
 from mt.backends.base import GenerationOptions
 from mt.backends.hf import HFBackend
-from mt.errors import InputError
+from mt.io.errors import DariError
 from mt.models import ALIASES, DEFAULT_MODEL, local_fingerprint, resolve_model
 from tiny_models import build_tiny_nllb
 
@@ -24,7 +24,7 @@ def test_local_directory_revision_follows_content(tiny_model_dir, tmp_path):
 
 
 def test_directory_without_config_is_rejected(tmp_path):
-    with pytest.raises(InputError, match="not a model directory"):
+    with pytest.raises(DariError, match="not a model directory"):
         resolve_model(str(tmp_path))
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from mt.numbers import Number, extract_numbers, number_values, same_measure
+from mt.text.numbers import Number, extract_numbers, number_values, same_measure
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from mt.segment import paragraph_spans, sentence_spans, split_sentences
+from mt.text.segment import paragraph_spans, sentence_spans, split_sentences
 
 
 def test_spans_cover_every_character_and_survive_rebuilding():

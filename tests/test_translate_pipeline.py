@@ -7,7 +7,6 @@ import pytest
 
 from mt.backends.base import GenerationOptions, Output
 from mt.cache import TranslationCache
-from mt.models import ResolvedModel
 from mt.translate import Document, Translator
 
 

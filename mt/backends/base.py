@@ -7,9 +7,10 @@ backend-agnostic; a backend only turns a batch of source sentences into target s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Callable, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
+from collections.abc import Callable
 
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 
 BACKENDS = ("auto", "hf", "ct2")  # auto: ct2 when ctranslate2 is installed, else hf
@@ -57,5 +58,5 @@ def choose_device(requested: str, has_cuda: Callable[[], bool], runtime: str) ->
     if requested == "auto":
         return "cuda" if has_cuda() else "cpu"
     if requested == "cuda" and not has_cuda():
-        raise InputError(f"--device cuda was requested but {runtime} sees no CUDA GPU")
+        raise DariError(f"--device cuda was requested but {runtime} sees no CUDA GPU")
     return requested

@@ -21,7 +21,7 @@ import time
 
 from mt.backends.base import GenerationOptions, Output, choose_device
 from mt.cache import cache_root
-from mt.errors import InputError
+from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
 
 # What one CPU worker decodes at once (see _sub_batch): vocabulary scores (hypotheses × vocabulary),
@@ -36,7 +36,7 @@ def _ctranslate2():
     try:
         import ctranslate2
     except ImportError:
-        raise InputError(INSTALL_HINT) from None
+        raise DariError(INSTALL_HINT) from None
     return ctranslate2
 
 
@@ -127,7 +127,7 @@ def convert(model_dir: str, target: str, quantization: str) -> str:
         converter.convert(partial, quantization=quantization, force=True)
     except Exception as err:
         shutil.rmtree(partial, ignore_errors=True)
-        raise InputError(f"cannot convert to CTranslate2 ({type(err).__name__}: {err})", model_dir) from None
+        raise DariError(f"cannot convert to CTranslate2 ({type(err).__name__}: {err})", model_dir) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

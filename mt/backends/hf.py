@@ -6,7 +6,7 @@ import os
 import warnings
 
 from mt.backends.base import GenerationOptions, Output, choose_device
-from mt.errors import InputError
+from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
 
 
@@ -89,7 +89,7 @@ class HFBackend:
             self.model = AutoModelForSeq2SeqLM.from_pretrained(resolved.path, dtype=dtype)
         except (OSError, ValueError, KeyError) as err:
             first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise InputError(f"cannot load translation model: {first_line}", resolved.model_id) from None
+            raise DariError(f"cannot load translation model: {first_line}", resolved.model_id) from None
         self.model.to(self.device).eval()
         self.generate_arguments = language_arguments(self.tokenizer)
         self.max_input_tokens, self.max_output_tokens, self.forces_end_token = model_limits(resolved.path, self.tokenizer)

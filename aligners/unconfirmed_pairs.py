@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from aligners.beads import Bead
-from aligners.repair import PAIR_MIN_CHRF, Agreement
+from aligners.agreement import PAIR_MIN_CHRF, Agreement
 
 
 def split_unconfirmed_pairs(

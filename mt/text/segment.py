@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from mt.boilerplate import leading_dateline
+from mt.text.boilerplate import leading_dateline
 
 Span = tuple[int, int]
 LANGS = ("ko", "en")
@@ -255,9 +255,8 @@ def _candidate_ends(text: str, lang: str, openers: set[int]) -> list[int]:
         if punct == ".":
             if not _dot_ends_sentence(text, match.start("punct"), end, lang):
                 continue
-        elif punct and ("…" in punct or punct.startswith("..")):
-            if not _ellipsis_ends_sentence(text, match.start("punct"), end, lang):
-                continue
+        elif punct and ("…" in punct or punct.startswith("..")) and not _ellipsis_ends_sentence(text, match.start("punct"), end, lang):
+            continue
         ends.append(end)
     ends.append(leading_dateline(text, lang))  # 0 when there is none: an empty cut adds nothing
     ends.extend(m.start() for m in _BULLET.finditer(text))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import click
 
-from mt.boilerplate import KINDS, paragraph_kinds
-from mt.files import STDIN, read_text, write_text
-from mt.segment import LANGS, split_paragraphs
+from mt.text.boilerplate import KINDS, paragraph_kinds
+from mt.io.files import STDIN, read_text, write_text
+from mt.text.segment import LANGS, split_paragraphs
 
 
 def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:

@@ -12,9 +12,10 @@ import json
 import os
 import sys
 import tempfile
-from typing import IO, Iterator
+from typing import IO
+from collections.abc import Iterator
 
-from mt.errors import InputError
+from mt.io.errors import DariError
 
 STDIN = "-"
 
@@ -24,15 +25,15 @@ def display_name(path: str) -> str:
 
 
 def _decode(data: bytes, path: str, line: int | None = None) -> str:
-    """Strict UTF-8 (a BOM allowed at the start of the file) or a one-line InputError naming `path`
+    """Strict UTF-8 (a BOM allowed at the start of the file) or a one-line DariError naming `path`
     and, for a streamed file, the line."""
     where = f"line {line}: " if line else ""
     if b"\x00" in data:
-        raise InputError(f"{where}binary {'data' if line else 'file'} (contains NUL bytes), expected UTF-8 text", display_name(path))
+        raise DariError(f"{where}binary {'data' if line else 'file'} (contains NUL bytes), expected UTF-8 text", display_name(path))
     try:
         return data.decode("utf-8-sig" if line in (None, 1) else "utf-8")
     except UnicodeDecodeError as err:
-        raise InputError(
+        raise DariError(
             f"{where}not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); convert it with "
             "e.g. `iconv -f cp949 -t utf-8`",
             display_name(path),
@@ -40,7 +41,7 @@ def _decode(data: bytes, path: str, line: int | None = None) -> str:
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """Decode UTF-8 (a BOM is allowed) or raise a one-line InputError naming `path`."""
+    """Decode UTF-8 (a BOM is allowed) or raise a one-line DariError naming `path`."""
     return _decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -50,17 +51,17 @@ def read_text(path: str, *, allow_empty: bool = False) -> str:
         data = sys.stdin.buffer.read()
     else:
         if not os.path.exists(path):
-            raise InputError("no such file", path)
+            raise DariError("no such file", path)
         if os.path.isdir(path):
-            raise InputError("is a directory, expected a text file", path)
+            raise DariError("is a directory, expected a text file", path)
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as err:
-            raise InputError(f"cannot read ({err.strerror})", path) from None
+            raise DariError(f"cannot read ({err.strerror})", path) from None
     text = decode_text(data, path)
     if not allow_empty and not text.strip():
-        raise InputError("empty input", display_name(path))
+        raise DariError("empty input", display_name(path))
     return text
 
 
@@ -76,7 +77,7 @@ def read_lines(path: str, *, allow_empty: bool = False) -> list[str]:
 def iter_lines(path: str) -> Iterator[tuple[int, str]]:
     """Numbered lines, checked like `read_text` but streamed, so a large corpus never sits in memory whole."""
     if not os.path.isfile(path):
-        raise InputError("no such file" if not os.path.exists(path) else "not a regular file", path)
+        raise DariError("no such file" if not os.path.exists(path) else "not a regular file", path)
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             yield number, _decode(raw, path, number).rstrip("\r\n")
@@ -90,16 +91,16 @@ def iter_json_objects(path: str) -> Iterator[tuple[int, dict]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise InputError(f"line {number}: not valid JSON ({err.msg})", path) from None
+            raise DariError(f"line {number}: not valid JSON ({err.msg})", path) from None
         if not isinstance(record, dict):
-            raise InputError(f"line {number}: expected a JSON object", path)
+            raise DariError(f"line {number}: expected a JSON object", path)
         yield number, record
 
 
 def check_output_dir(path: str) -> None:
     """Refuse an output whose directory is missing; callers writing several files check them all first."""
     if path != STDIN and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise InputError("output directory does not exist", path)
+        raise DariError("output directory does not exist", path)
 
 
 @contextlib.contextmanager
@@ -136,4 +137,4 @@ def write_text(path: str | None, text: str) -> None:
         handle.write(text)
 
 
-__all__ = ["STDIN", "InputError", "atomic_output", "check_output_dir", "decode_text", "display_name", "iter_json_objects", "iter_lines", "read_lines", "read_text", "write_text"]
+__all__ = ["STDIN", "DariError", "atomic_output", "check_output_dir", "decode_text", "display_name", "iter_json_objects", "iter_lines", "read_lines", "read_text", "write_text"]

@@ -5,9 +5,9 @@ import pytest
 
 from aligners import embeddings
 from aligners.beads import Bead
-from aligners.repair import Agreement
+from aligners.agreement import Agreement
 from eval.qa import check_document, sides_from_sentences
-from eval.unconfirmed_pairs import split_unconfirmed_pairs
+from aligners.unconfirmed_pairs import split_unconfirmed_pairs
 
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
 MT = ["The government increased its budget by 5% this year.", "The opposition opposed it.", "The vote will be held next week."]

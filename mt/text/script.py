@@ -7,7 +7,7 @@ QA (Hangul left in the English) and corpus filters (script share of each side).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 _HANGUL_RANGES = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"  # syllables, jamo, compatibility jamo
 HANGUL_RUN = re.compile(f"[{_HANGUL_RANGES}]+")
