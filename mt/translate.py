@@ -13,6 +13,7 @@ from collections.abc import Callable
 from mt.backends.base import BACKENDS, Backend, GenerationOptions
 from mt.batching import token_batches
 from mt.cache import TranslationCache
+from mt.glossary import Glossary, load_glossary
 from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
 from mt.repetition import is_repetitive
@@ -96,6 +97,7 @@ class Translator:
         batch_size: int = 32,
         batch_tokens: int = 4096,
         progress: Callable[[int], Callable[[int], None]] | None = None,
+        glossary: Glossary | str | None = None,
     ):
         self.resolved = resolve_model(model, revision)
         self.options = options
@@ -104,6 +106,8 @@ class Translator:
         self.batch_tokens = batch_tokens
         self.progress = progress  # called with the number of sentences the model must translate; returns an `advance(n)`
         self.stats = Stats()
+        # Every glossary term in a source sentence must appear in its translation (mt.term_decoding).
+        self.glossary = load_glossary(glossary) if isinstance(glossary, str) else glossary
         self._backend_factory = backend_factory or load_backend(backend)
         self._backend: Backend | None = None
         self.backend_name = getattr(self._backend_factory, "backend_name", "hf")
@@ -121,6 +125,11 @@ class Translator:
         r = self.resolved
         return f"{self.backend_name}\0{self.device}\0{r.model_id}\0{r.revision}\0{self.options.key()}"
 
+    def _key(self, context: str, sentence: str) -> str:
+        """The cache key; with a glossary it holds the hash of the entries that apply to the sentence."""
+        terms = self.glossary.key(sentence) if self.glossary else ""
+        return TranslationCache.key(f"{context}\0glossary={terms}" if terms else context, sentence)
+
     def translate_sentences(self, sentences: list[str]) -> list[Translation]:
         """One Translation per input sentence, in order; duplicates are translated once."""
         results: dict[str, Translation] = {}
@@ -133,7 +142,7 @@ class Translator:
                 self.stats.copied += 1
         if self.cache is not None and todo:
             context = self._cache_context()
-            keys = {s: TranslationCache.key(context, s) for s in todo}
+            keys = {s: self._key(context, s) for s in todo}
             hits = self.cache.get_many(list(keys.values()))
             for sentence in todo:
                 if keys[sentence] in hits:
@@ -171,23 +180,30 @@ class Translator:
                 if not mt:
                     flags.append("empty")
                 results[sentence] = Translation(mt, flags)
-                finished.append((TranslationCache.key(context, sentence), mt, flags))
+                finished.append((self._key(context, sentence), mt, flags))
             if self.cache is not None:
                 self.cache.put_many(finished)
             self.stats.translated += len(batch)
             if advance:
                 advance(len(batch))
 
+    def _decode(self, units: list[str], options: GenerationOptions) -> tuple[list, list[list[str]]]:
+        """The backend's outputs and, with a glossary, its flags (term_forced, term_missing) per unit."""
+        if self.glossary is None:
+            return self.backend.translate_batch(units, options), [[] for _ in units]
+        from mt.term_decoding import translate_with_terms
+
+        return translate_with_terms(self.backend, units, options, self.glossary)
+
     def _translate_units(self, units: list[str]) -> list[Translation]:
-        outputs = self.backend.translate_batch(units, self.options)
+        outputs, flags = self._decode(units, self.options)
         looping = [i for i, (src, out) in enumerate(zip(units, outputs)) if is_repetitive(out.text, src)]
-        flags: list[list[str]] = [[] for _ in units]
         if looping:
             retry_options = replace(self.options, **ANTI_REPETITION)
-            retried = self.backend.translate_batch([units[i] for i in looping], retry_options)
-            for i, out in zip(looping, retried):
+            retried, retried_flags = self._decode([units[i] for i in looping], retry_options)
+            for i, out, more in zip(looping, retried, retried_flags):
                 outputs[i] = out
-                flags[i] = ["repetition"] if is_repetitive(out.text, units[i]) else ["retried"]
+                flags[i] = more + (["repetition"] if is_repetitive(out.text, units[i]) else ["retried"])
         for i, out in enumerate(outputs):
             if out.truncated:  # stopped at --max-length (or the model's limit), not at an end token
                 flags[i].append("truncated")

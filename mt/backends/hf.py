@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from mt.backends.base import GenerationOptions, Output, choose_device
+from mt.backends.base import Candidate, GenerationOptions, Output, choose_device
 from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
 
@@ -61,6 +61,17 @@ class HFTokens:
     def decode(self, hypotheses: list[list[str]]) -> list[str]:
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
         return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+
+    def encode_target(self, text: str) -> list[str] | None:
+        return target_tokens(self.tokenizer, text)
+
+
+def target_tokens(tokenizer, text: str) -> list[str] | None:
+    """Target tokens of `text` as a word inside a sentence; None if the vocabulary cannot spell it."""
+    ids = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+    if not ids or tokenizer.unk_token_id in ids:
+        return None
+    return tokenizer.convert_ids_to_tokens(ids)
 
 
 def _load_tokenizer(model_dir: str):
@@ -121,3 +132,107 @@ class HFBackend:
             content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
             outputs.append(Output(text.strip(), content >= content_limit))
         return outputs
+
+    @property
+    def lead_tokens(self) -> int:
+        """Target tokens every hypothesis starts with (the language code NLLB and M2M100 force)."""
+        return 1 if "forced_bos_token_id" in self.generate_arguments else 0
+
+    def source_tokens(self, sentences: list[str]) -> list[list[str]]:
+        return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+
+    def target_tokens(self, text: str) -> list[str] | None:
+        return target_tokens(self.tokenizer, text)
+
+    def decode_candidates(
+        self,
+        sentences: list[str],
+        options: GenerationOptions,
+        *,
+        hypotheses: int = 1,
+        prefixes: list[list[str]] | None = None,
+        suppress: list[list[str]] | None = None,
+    ) -> list[list[Candidate]]:
+        """As the ct2 backend's: prefixes become forced decoder inputs, suppressed sequences bad
+        words, and the token right after a prefix must begin a word or be punctuation, so nothing
+        is glued onto the prefix's last word.
+
+        Sentences are decoded in groups of equal prefix length (decoder inputs cannot be padded),
+        and the attention comes from one teacher-forced pass over the hypotheses: the last decoder
+        layer's cross-attention, averaged over heads.
+        """
+        import torch
+
+        groups: dict[int, list[int]] = {}
+        for i in range(len(sentences)):
+            groups.setdefault(len(prefixes[i]) if prefixes else 0, []).append(i)
+        bad_words = list(self.model.generation_config.bad_words_ids or [])
+        bad_words += [self.tokenizer.convert_tokens_to_ids(sequence) for sequence in suppress or []]
+        out: list[list[Candidate]] = [[] for _ in sentences]
+        for length, members in groups.items():
+            encoded = self.tokenizer([sentences[i] for i in members], return_tensors="pt", padding=True).to(self.device)
+            max_new_tokens = min(options.max_length, self.max_output_tokens)
+            arguments = dict(self.generate_arguments)
+            if length:
+                start = self.model.config.decoder_start_token_id
+                rows = [[start] + self.tokenizer.convert_tokens_to_ids(prefixes[i]) for i in members]
+                arguments["decoder_input_ids"] = torch.tensor(rows, device=self.device)
+                arguments.pop("forced_bos_token_id", None)  # the prefix already holds the language code
+                arguments["logits_processor"] = [self._word_boundary_after(1 + length)]
+            with torch.inference_mode():
+                generated = self.model.generate(
+                    **encoded,
+                    num_beams=max(options.beams, hypotheses),
+                    num_return_sequences=hypotheses,
+                    max_new_tokens=max(1, max_new_tokens - length),
+                    no_repeat_ngram_size=options.no_repeat_ngram_size,
+                    repetition_penalty=options.repetition_penalty,
+                    bad_words_ids=bad_words or None,
+                    **arguments,
+                )
+                attention = self._attention(encoded, generated, hypotheses)
+            content_limit = max_new_tokens - (1 if self.forces_end_token else 0)
+            texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for row_index, (row, text) in enumerate(zip(generated[:, 1:].tolist(), texts)):
+                content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
+                tokens = self.tokenizer.convert_ids_to_tokens(row[:content])
+                weights = attention[row_index][:content]
+                out[members[row_index // hypotheses]].append(Candidate(tokens, text.strip(), weights, content >= content_limit))
+        return out
+
+    def _word_boundary_after(self, position: int):
+        """A logits processor that, at decoder length `position`, allows only tokens that do not
+        continue the previous word (a word start, punctuation, the end token)."""
+        import torch
+        from transformers import LogitsProcessor
+
+        if getattr(self, "_continuations", None) is None:
+            tokens = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
+            self._continuations = torch.tensor(
+                [bool(t) and t[0].isalnum() for t in tokens], device=self.device
+            )
+        continuations = self._continuations
+
+        class WordBoundary(LogitsProcessor):
+            def __call__(self, input_ids, scores):
+                if input_ids.shape[1] == position:
+                    scores[:, : continuations.shape[0]] = scores[:, : continuations.shape[0]].masked_fill(
+                        continuations[: scores.shape[1]], float("-inf")
+                    )
+                return scores
+
+        return WordBoundary()
+
+    def _attention(self, encoded, generated, hypotheses: int) -> list[list[list[float]]]:
+        """Source weights of every generated token: row k of a hypothesis is the step that produced token k."""
+        input_ids = encoded["input_ids"].repeat_interleave(hypotheses, dim=0)
+        mask = encoded["attention_mask"].repeat_interleave(hypotheses, dim=0)
+        implementation = self.model.config._attn_implementation
+        self.model.set_attn_implementation("eager")  # fused attention kernels return no weights
+        try:
+            forward = self.model(input_ids=input_ids, attention_mask=mask, decoder_input_ids=generated, output_attentions=True)
+        finally:
+            self.model.set_attn_implementation(implementation)
+        weights = forward.cross_attentions[-1].mean(dim=1)  # (hypotheses, target, source)
+        lengths = mask.sum(dim=1).tolist()
+        return [rows[:, : int(n)].tolist() for rows, n in zip(weights, lengths)]
