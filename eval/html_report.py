@@ -20,6 +20,8 @@ FLAG_HELP = {
     "untranslated": "Hangul left in the English or the MT",
     "low_similarity": "MT and English far apart compared with the rest of the document",
     "repetition": "the MT loops",
+    "term_missing": "a glossary term's rendering is missing from the English or the MT",
+    "term_variant": "a glossary term is written as one of its variants to avoid",
 }
 
 STYLE = """
@@ -33,6 +35,7 @@ tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;backg
 .badge.omission,.badge.addition{background:#c0392b}.badge.number_mismatch{background:#a04000}
 .badge.boilerplate{background:#888}.notes{font-size:12px;color:#555}
 .summary{width:auto}svg{max-width:100%;height:auto;border:1px solid #eee}
+.badge.term_missing,.badge.term_variant{background:#6c3483}.variant{color:#c0392b}
 """
 
 
@@ -45,6 +48,7 @@ def render_html(report: QAReport) -> str:
         f"<style>{STYLE}</style></head><body>",
         "<h1>dari QA report</h1>",
         _summary(report),
+        _term_renderings(report),
     ]
     for number, document in enumerate(report.documents):
         parts.append(_document(document, number))
@@ -73,6 +77,27 @@ def _summary(report: QAReport) -> str:
         f'<table class="summary"><tr><th>flag</th><th>beads</th><th>meaning</th></tr>{rows}</table>'
         f'<h3>MT vs published English</h3><table class="summary">{scores}</table>'
         f"<h3>Documents</h3><ul>{contents}</ul>"
+    )
+
+
+def _term_renderings(report: QAReport) -> str:
+    """Glossary terms the published English renders in several ways across the batch."""
+    if report.term_renderings is None:
+        return ""
+    if not report.term_renderings:
+        return "<h3>Glossary terms</h3><p>Every glossary term found is rendered one way throughout.</p>"
+    rows = []
+    for term in report.term_renderings:
+        forms = "".join(
+            f'<li><span class="{"variant" if form["variant"] else ""}">{escape(form["form"])}</span>: '
+            f'{form["beads"]} bead(s) in {escape(", ".join(form["documents"]))}</li>'
+            for form in term["renderings"]
+        )
+        rows.append(f'<tr><td lang="ko">{escape(term["ko"])}</td><td>{escape(term["expected"])}</td><td><ul>{forms}</ul></td></tr>')
+    return (
+        "<h3>Glossary terms rendered in several ways</h3>"
+        '<table class="summary"><tr><th>Korean</th><th>glossary</th><th>renderings in the published English</th></tr>'
+        + "".join(rows) + "</table>"
     )
 
 

@@ -15,6 +15,8 @@ from aligners.beads import Bead, joined
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from eval.term_checks import check_terms, term_renderings
+from mt.glossary import Glossary
 from mt.io.errors import DariError
 
 SIMILARITY_METRICS = ("bleu", "chrf")
@@ -43,6 +45,7 @@ class BeadReport:
     boilerplate: str | None
     flags: list[str]
     notes: list[str]
+    terms: list[dict] = field(default_factory=list)  # with a glossary: eval.term_checks.TermUse per term
 
 
 @dataclass
@@ -64,6 +67,7 @@ class QAReport:
     flag_counts: dict[str, int]
     scores: list[CorpusScore]
     settings: dict = field(default_factory=dict)
+    term_renderings: list[dict] | None = None  # with a glossary: terms rendered in several ways (eval.term_checks)
 
 
 def segment_side(text: str, lang: str) -> Side:
@@ -126,6 +130,7 @@ def check_document(
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
     witness: str | None = None,
+    glossary: Glossary | None = None,
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
 
@@ -149,6 +154,10 @@ def check_document(
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
         flags, notes = check_bead(text)
+        terms = []
+        if glossary is not None:
+            more_flags, more_notes, terms = check_terms(text, glossary)
+            flags, notes = flags + more_flags, notes + more_notes
         if (tuple(bead.src), tuple(bead.tgt)) not in aligned:
             notes.append("regrouped from the aligner's beads by the MT check")
         score = scores_of.get(index, {})
@@ -156,7 +165,7 @@ def check_document(
             BeadReport(
                 index=index, src=list(bead.src), tgt=list(bead.tgt), kind=bead.kind, align_score=float(bead.score),
                 ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
-                boilerplate=text.boilerplate, flags=flags, notes=notes,
+                boilerplate=text.boilerplate, flags=flags, notes=notes, terms=terms,
             )
         )
     document_scores = corpus_scores(hyps, refs, list(SIMILARITY_METRICS)) if two_sided else []
@@ -182,12 +191,13 @@ def flag_low_similarity(documents: list[DocumentReport]) -> None:
         document.flag_counts = count_flags([b.flags for b in document.beads])
 
 
-def build_report(documents: list[DocumentReport], settings: dict) -> QAReport:
+def build_report(documents: list[DocumentReport], settings: dict, glossary: Glossary | None = None) -> QAReport:
     flag_low_similarity(documents)
     pairs = [(b.mt, b.en) for d in documents for b in d.beads if b.chrf is not None]
     scores = corpus_scores([p[0] for p in pairs], [p[1] for p in pairs], list(SIMILARITY_METRICS)) if pairs else []
     settings = {**settings, "python": platform.python_version()}
-    return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings)
+    renderings = term_renderings(documents) if glossary is not None else None
+    return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings, renderings)
 
 
 @dataclass
@@ -212,12 +222,14 @@ def run_qa(
     embed: str = "none",
     max_merge: int = 3,
     confirm: str | None = None,
+    glossary: Glossary | None = None,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
     1-1 beads the MT does not confirm are put to the `confirm` embedding (by default the aligner's,
     or the bundled e5, numpy-only and offline, when the aligner uses none; "none" skips the check):
-    only their documents' sentences are embedded.
+    only their documents' sentences are embedded. With a `glossary`, every bead's Korean terms are
+    checked in the English and the MT (`eval.term_checks`).
     """
     from aligners import align
     from aligners.aligner import NO_EMBED
@@ -240,8 +252,12 @@ def run_qa(
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge)
-        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
-    return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
+        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness,
+                                        glossary=glossary))
+    settings = {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None}
+    if glossary is not None:
+        settings["glossary"] = {"path": glossary.path, "entries": len(glossary.entries), "digest": glossary.digest}
+    return build_report(documents, settings, glossary)
 
 
 def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[list[str]]) -> BeadText:

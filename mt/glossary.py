@@ -68,12 +68,12 @@ class Glossary:
     entries: list[Entry]
     path: str = ""
     _patterns: dict = field(default_factory=dict, repr=False)
-    _by_bigram: dict = field(default_factory=dict, repr=False)
+    _by_start: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         for entry in self.entries:
             self._patterns[entry] = term_pattern(entry.korean)
-            self._by_bigram.setdefault(_first_bigram(entry.korean), []).append(entry)
+            self._by_start.setdefault(_start(entry.korean), []).append(entry)
 
     @property
     def digest(self) -> str:
@@ -84,7 +84,8 @@ class Glossary:
         """The terms of `text`, left to right; where two overlap the longer wins (밥 딜런 over 딜런)."""
         text = normalise(text)
         compact = "".join(text.split())
-        candidates = {entry for i in range(len(compact) - 1) for entry in self._by_bigram.get(compact[i : i + 2], ())}
+        keys = {compact[i : i + n] for i in range(len(compact)) for n in (1, 2)}
+        candidates = {entry for key in keys for entry in self._by_start.get(key, ())}
         found: list[tuple[Found, Entry]] = []
         for entry in candidates:
             found += [(f, entry) for f in find_term(text, self._patterns[entry], entry.exact)]
@@ -110,8 +111,9 @@ def _hash(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def _first_bigram(term: str) -> str:
-    """The first two characters of a match, spaces aside (the text may space a term differently)."""
+def _start(term: str) -> str:
+    """The first two characters of a match, spaces aside (the text may space a term differently);
+    only a candidate's start is looked up in a sentence, so a large glossary stays fast."""
     compact = "".join(normalise(term).split())
     return compact[:2]
 
@@ -141,8 +143,6 @@ def parse_glossary(text: str, path: str = "<glossary>") -> Glossary:
         korean = normalise(" ".join(korean.removeprefix(EXACT_MARK).split()))
         if not HANGUL_RUN.search(korean):
             raise DariError(f"{where}the Korean term {korean!r} has no Hangul", path)
-        if len("".join(korean.split())) < 2:
-            raise DariError(f"{where}the Korean term {korean!r} is a single character, too short to match safely", path)
         if not english:
             raise DariError(f"{where}no English rendering for {korean}", path)
         avoid = _split(cells[2]) if len(cells) > 2 else ()

@@ -4,16 +4,14 @@ Neither CTranslate2 nor a plain `generate` call takes positive lexical constrain
 built from what both offer, with work spent only where a term is missing:
 
 1. Sentences without a term are translated as usual, untouched by the glossary.
-2. Sentences with terms are decoded once with the beam's n-best list (the first hypothesis is the
-   plain translation) while the glossary's variants to avoid are suppressed. The best-ranked
-   hypothesis that renders every term, and no variant, is kept.
-3. Otherwise the best hypothesis is cut where the model attends to the source term (the first
-   target token whose strongest source weight falls on the term, moved back to the start of its
-   word), the term's target tokens are appended, and that prefix is forced while only those
-   sentences are decoded again, keeping the best-ranked of the continuations (they differ from
-   the first token after the prefix on, so a word glued onto the term can be avoided). One term
-   per round, in target order, each after the last forced one, until every term is in or no
-   round can add one.
+2. Sentences with terms come with the beam's n-best list (the first hypothesis is the plain
+   translation); the best-ranked hypothesis that renders every term, and no variant, is kept.
+3. Otherwise, in the best hypothesis, the words the model wrote for each missing term (those whose
+   strongest source weight falls on the term, found from the attention) are replaced by the
+   term's target tokens; the hypothesis up to the last replaced term is forced as a prefix and
+   only those sentences are decoded again, with the variants to avoid suppressed (the backend sees
+   to it that the next word is not glued onto the term). A sentence whose terms are still not all in gets another round, with what was
+   forced kept, until every term is in or each has been tried.
 
 Flags: `term_forced` (a prefix was forced), `term_missing` (a term is still not rendered: its
 rendering cannot be spelt in the model's vocabulary, or decoding lost it).
@@ -22,11 +20,15 @@ rendering cannot be spelt in the model's vocabulary, or decoding lost it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mt.backends.base import Candidate, GenerationOptions, Output
 from mt.glossary import Glossary, TermMatch, find_rendering, find_variant
 
+# Beam size after a forced prefix. The prefix already fixes most of the sentence, and decoding it
+# again costs as much per token as decoding freely (CTranslate2 steps through it): beam 2 costs
+# 0.63x beam 4 on the opus-mt-ko-en architecture (CPU time, docs/benchmarks.md, glossary section).
+FORCED_BEAMS = 2
 TERM_FORCED = "term_forced"
 TERM_MISSING = "term_missing"
 WORD_START = "\u2581"  # SentencePiece's mark of a token that begins a word
@@ -50,29 +52,27 @@ class _Sentence:
 
 
 def translate_with_terms(backend, sentences: list[str], options: GenerationOptions, glossary: Glossary) -> tuple[list[Output], list[list[str]]]:
-    """Outputs (in order) and the glossary flags of each sentence."""
-    outputs: list[Output | None] = [None] * len(sentences)
+    """Outputs (in order) and the glossary flags of each sentence.
+
+    A batch with a term is decoded in one call that returns the n-best lists of every sentence:
+    the beam search stops on the beam size alone, so each first hypothesis is the plain
+    translation, and the sentences without terms keep it unchanged (their cache entries are
+    shared with glossary-free runs). Variants are suppressed only after a forced prefix, where
+    no such sentence is decoded.
+    """
     flags: list[list[str]] = [[] for _ in sentences]
     work = [_Sentence(i, s, terms) for i, s in enumerate(sentences) if (terms := glossary.find(s))]
-    plain = [i for i in range(len(sentences)) if i not in {w.index for w in work}]
-    for i, output in zip(plain, backend.translate_batch([sentences[i] for i in plain], options) if plain else []):
-        outputs[i] = output
-    if work:
-        _choose_from_nbest(backend, work, options)
-        _force_missing(backend, work, options)
-        for w in work:
-            outputs[w.index] = Output(w.best.text, w.best.truncated)
-            flags[w.index] = ([TERM_FORCED] if w.forced else []) + ([TERM_MISSING] if w.missing() else [])
+    if not work:
+        return backend.translate_batch(sentences, options), flags
+    candidates = backend.decode_candidates(sentences, options, hypotheses=max(1, options.beams))
+    outputs = [Output(hypotheses[0].text, hypotheses[0].truncated) for hypotheses in candidates]
+    for w in work:
+        w.best, w.floor = _best(w, candidates[w.index]), backend.lead_tokens
+    _force_missing(backend, work, options)
+    for w in work:
+        outputs[w.index] = Output(w.best.text, w.best.truncated)
+        flags[w.index] = ([TERM_FORCED] if w.forced else []) + ([TERM_MISSING] if w.missing() else [])
     return outputs, flags
-
-
-def _choose_from_nbest(backend, work: list[_Sentence], options: GenerationOptions) -> None:
-    candidates = backend.decode_candidates(
-        [w.text for w in work], options, hypotheses=max(1, options.beams), suppress=_suppressed(backend, work)
-    )
-    for w, hypotheses in zip(work, candidates):
-        w.floor = backend.lead_tokens
-        w.best = _best(w, hypotheses)
 
 
 def _best(w: _Sentence, hypotheses: list[Candidate]) -> Candidate:
@@ -90,6 +90,7 @@ def _best(w: _Sentence, hypotheses: list[Candidate]) -> Candidate:
 def _force_missing(backend, work: list[_Sentence], options: GenerationOptions) -> None:
     sources = dict(zip((w.index for w in work), backend.source_tokens([w.text for w in work])))
     pending = [w for w in work if w.missing()]
+    forced_options = replace(options, beams=min(options.beams, FORCED_BEAMS))
     while pending:
         batch, prefixes = [], []
         for w in pending:
@@ -99,34 +100,37 @@ def _force_missing(backend, work: list[_Sentence], options: GenerationOptions) -
                 prefixes.append(prefix)
         if not batch:
             return
-        decoded = backend.decode_candidates(
-            [w.text for w in batch], options, hypotheses=max(1, options.beams), prefixes=prefixes,
-            suppress=_suppressed(backend, batch),
-        )
+        decoded = backend.decode_candidates([w.text for w in batch], forced_options, prefixes=prefixes, suppress=_suppressed(backend, batch))
         for w, prefix, hypotheses in zip(batch, prefixes, decoded):
-            w.best, w.floor, w.forced = _best(w, hypotheses), len(prefix), True
+            w.best, w.floor, w.forced = hypotheses[0], len(prefix), True
         pending = [w for w in batch if w.missing()]
 
 
 def _next_prefix(backend, w: _Sentence, source: list[str]) -> list[str] | None:
-    """The forced prefix for the missing term that comes first in the target, or None when none is left to try."""
-    options = []
+    """The best hypothesis with the tokens aligned to each missing term replaced by the term's
+    tokens, cut after the last of them; None when no term is left to try.
+
+    The hypothesis's own tokens between two forced terms are kept, so a sentence with several
+    missing terms is decoded once more, not once per term; a term whose place overlaps an earlier
+    one's goes right after it.
+    """
+    places = []
     for match in w.missing():
         if match.entry in w.tried:
             continue
-        w.tried.add(match.entry)
         tokens = backend.target_tokens(match.entry.rendering)
         if tokens is None:  # the vocabulary cannot spell it: forcing would write <unk>
+            w.tried.add(match.entry)
             continue
         span = source_span(backend, source, w.text, match.start, match.end)
-        options.append((cut_position(w.best, span, w.floor), tokens, match))
-    if not options:
-        return None
-    position, tokens, match = min(options, key=lambda option: option[0])
-    for _, _, other in options:  # the others get their turn in later rounds
-        if other is not match:
-            w.tried.discard(other.entry)
-    return list(w.best.tokens[:position]) + tokens
+        places.append((*aligned_run(w.best, span, w.floor), tokens, match.entry))
+    prefix, cursor = [], 0
+    for start, end, tokens, entry in sorted(places, key=lambda place: place[:2]):
+        start, end = max(start, cursor), max(end, cursor)
+        prefix += list(w.best.tokens[cursor:start]) + tokens
+        cursor = end
+        w.tried.add(entry)
+    return prefix or None
 
 
 def source_span(backend, source: list[str], text: str, start: int, end: int) -> tuple[int, int]:
@@ -151,23 +155,34 @@ def source_span(backend, source: list[str], text: str, start: int, end: int) -> 
     return a, max(b, a + 1)
 
 
-def cut_position(candidate: Candidate, span: tuple[int, int], floor: int) -> int:
-    """Where to force the term into `candidate`: the first token at or after `floor` that attends
-    most to the source span, else the one giving it the most weight, moved back to its word's start."""
+def aligned_run(candidate: Candidate, span: tuple[int, int], floor: int) -> tuple[int, int]:
+    """The target tokens [start, end) of `candidate` that translate the source tokens `span`.
+
+    The run starts at the first token at or after `floor` whose strongest source weight falls
+    on the span (else the token giving the span the most weight), moved back to its word's start,
+    and ends before the first word that attends elsewhere. With no attention to go by, it is the
+    empty run at the end: the term is appended.
+    """
     a, b = span
-    rows = candidate.attention[floor : len(candidate.tokens)]
-    position = None
-    for k, row in enumerate(rows):
-        if row and a <= max(range(len(row)), key=row.__getitem__) < b:
-            position = floor + k
-            break
-    if position is None and rows and any(rows):
-        position = floor + max(range(len(rows)), key=lambda k: sum(rows[k][a:b]))
-    if position is None:
-        return len(candidate.tokens)  # nothing to go by: the term goes after everything kept
-    while position > floor and not candidate.tokens[position].startswith(WORD_START):
-        position -= 1
-    return position
+    tokens = candidate.tokens
+    rows = candidate.attention[: len(tokens)]
+
+    def on_span(k: int) -> bool:
+        row = rows[k] if k < len(rows) else None
+        return bool(row) and a <= max(range(len(row)), key=row.__getitem__) < b
+
+    start = next((k for k in range(floor, len(rows)) if on_span(k)), None)
+    if start is None:
+        weights = [(sum(rows[k][a:b]), -k) for k in range(floor, len(rows)) if rows[k]]
+        if not weights or max(weights)[0] <= 0:
+            return len(tokens), len(tokens)
+        start = -max(weights)[1]
+    while start > floor and not tokens[start].startswith(WORD_START):
+        start -= 1
+    end = start + 1
+    while end < len(tokens) and (not tokens[end].startswith(WORD_START) or on_span(end)):
+        end += 1
+    return start, end
 
 
 def _suppressed(backend, work: Sequence[_Sentence]) -> list[list[str]]:
