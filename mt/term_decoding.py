@@ -90,6 +90,7 @@ def _best(w: _Sentence, hypotheses: list[Candidate]) -> Candidate:
 def _force_missing(backend, work: list[_Sentence], options: GenerationOptions) -> None:
     sources = dict(zip((w.index for w in work), backend.source_tokens([w.text for w in work])))
     pending = [w for w in work if w.missing()]
+    _attend(backend, pending)
     forced_options = replace(options, beams=min(options.beams, FORCED_BEAMS))
     while pending:
         batch, prefixes = [], []
@@ -104,6 +105,16 @@ def _force_missing(backend, work: list[_Sentence], options: GenerationOptions) -
         for w, prefix, hypotheses in zip(batch, prefixes, decoded):
             w.best, w.floor, w.forced = hypotheses[0], len(prefix), True
         pending = [w for w in batch if w.missing()]
+        _attend(backend, pending)
+
+
+def _attend(backend, work: list[_Sentence]) -> None:
+    """Attention for the hypotheses that lack it (the transformers backend computes it on request)."""
+    lacking = [w for w in work if w.best.attention is None]
+    if lacking:
+        weights = backend.attention([w.text for w in lacking], [w.best.tokens for w in lacking])
+        for w, rows in zip(lacking, weights):
+            w.best = w.best._replace(attention=rows)
 
 
 def _next_prefix(backend, w: _Sentence, source: list[str]) -> list[str] | None:

@@ -153,86 +153,89 @@ class HFBackend:
         prefixes: list[list[str]] | None = None,
         suppress: list[list[str]] | None = None,
     ) -> list[list[Candidate]]:
-        """As the ct2 backend's: prefixes become forced decoder inputs, suppressed sequences bad
-        words, and the token right after a prefix must begin a word or be punctuation, so nothing
-        is glued onto the prefix's last word.
+        """As the ct2 backend's, in one `generate` call: each sentence's prefix is forced token by
+        token by a logits processor (so prefixes of any length share the batch), the token right
+        after it must begin a word or be punctuation, and suppressed sequences are bad words.
 
-        Sentences are decoded in groups of equal prefix length (decoder inputs cannot be padded),
-        and the attention comes from one teacher-forced pass over the hypotheses: the last decoder
-        layer's cross-attention, averaged over heads.
+        Candidates come without attention (a teacher-forced pass costs about as much as the
+        decoding itself); `attention` computes it for the few hypotheses that need it.
         """
         import torch
 
-        groups: dict[int, list[int]] = {}
-        for i in range(len(sentences)):
-            groups.setdefault(len(prefixes[i]) if prefixes else 0, []).append(i)
+        encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
         bad_words = list(self.model.generation_config.bad_words_ids or [])
         bad_words += [self.tokenizer.convert_tokens_to_ids(sequence) for sequence in suppress or []]
+        arguments = dict(self.generate_arguments)
+        beams = max(options.beams, hypotheses)
+        if prefixes is not None:
+            arguments.pop("forced_bos_token_id", None)  # the prefixes hold the language code
+            ids = [self.tokenizer.convert_tokens_to_ids(prefix) for prefix in prefixes]
+            arguments["logits_processor"] = [self._prefix_processor(ids, beams)]
+        max_new_tokens = min(options.max_length, self.max_output_tokens)
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **encoded,
+                num_beams=beams,
+                num_return_sequences=hypotheses,
+                max_new_tokens=max_new_tokens,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                repetition_penalty=options.repetition_penalty,
+                bad_words_ids=bad_words or None,
+                **arguments,
+            )
+        content_limit = max_new_tokens - (1 if self.forces_end_token else 0)
+        texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
         out: list[list[Candidate]] = [[] for _ in sentences]
-        for length, members in groups.items():
-            encoded = self.tokenizer([sentences[i] for i in members], return_tensors="pt", padding=True).to(self.device)
-            max_new_tokens = min(options.max_length, self.max_output_tokens)
-            arguments = dict(self.generate_arguments)
-            if length:
-                start = self.model.config.decoder_start_token_id
-                rows = [[start] + self.tokenizer.convert_tokens_to_ids(prefixes[i]) for i in members]
-                arguments["decoder_input_ids"] = torch.tensor(rows, device=self.device)
-                arguments.pop("forced_bos_token_id", None)  # the prefix already holds the language code
-                arguments["logits_processor"] = [self._word_boundary_after(1 + length)]
-            with torch.inference_mode():
-                generated = self.model.generate(
-                    **encoded,
-                    num_beams=max(options.beams, hypotheses),
-                    num_return_sequences=hypotheses,
-                    max_new_tokens=max(1, max_new_tokens - length),
-                    no_repeat_ngram_size=options.no_repeat_ngram_size,
-                    repetition_penalty=options.repetition_penalty,
-                    bad_words_ids=bad_words or None,
-                    **arguments,
-                )
-                attention = self._attention(encoded, generated, hypotheses)
-            content_limit = max_new_tokens - (1 if self.forces_end_token else 0)
-            texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for row_index, (row, text) in enumerate(zip(generated[:, 1:].tolist(), texts)):
-                content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
-                tokens = self.tokenizer.convert_ids_to_tokens(row[:content])
-                weights = attention[row_index][:content]
-                out[members[row_index // hypotheses]].append(Candidate(tokens, text.strip(), weights, content >= content_limit))
+        for row_index, (row, text) in enumerate(zip(generated[:, 1:].tolist(), texts)):  # position 0 is the decoder start
+            content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
+            tokens = self.tokenizer.convert_ids_to_tokens(row[:content])
+            out[row_index // hypotheses].append(Candidate(tokens, text.strip(), None, content >= content_limit))
         return out
 
-    def _word_boundary_after(self, position: int):
-        """A logits processor that, at decoder length `position`, allows only tokens that do not
-        continue the previous word (a word start, punctuation, the end token)."""
+    def _prefix_processor(self, prefixes: list[list[int]], beams: int):
+        """Forces row b's prefix, then allows only a token that does not continue its last word."""
         import torch
         from transformers import LogitsProcessor
 
         if getattr(self, "_continuations", None) is None:
             tokens = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
-            self._continuations = torch.tensor(
-                [bool(t) and t[0].isalnum() for t in tokens], device=self.device
-            )
+            self._continuations = torch.tensor([bool(t) and t[0].isalnum() for t in tokens], device=self.device)
         continuations = self._continuations
 
-        class WordBoundary(LogitsProcessor):
+        class ForcedPrefix(LogitsProcessor):
             def __call__(self, input_ids, scores):
-                if input_ids.shape[1] == position:
-                    scores[:, : continuations.shape[0]] = scores[:, : continuations.shape[0]].masked_fill(
-                        continuations[: scores.shape[1]], float("-inf")
-                    )
+                step = input_ids.shape[1] - 1  # tokens after the decoder start
+                for row in range(scores.shape[0]):
+                    prefix = prefixes[row // beams]
+                    if step < len(prefix):
+                        forced = scores[row, prefix[step]].clamp(min=-1e4)  # even where a penalty banned it
+                        scores[row].fill_(float("-inf"))
+                        scores[row, prefix[step]] = forced
+                    elif step == len(prefix):
+                        width = min(continuations.shape[0], scores.shape[1])
+                        scores[row, :width] = scores[row, :width].masked_fill(continuations[:width], float("-inf"))
                 return scores
 
-        return WordBoundary()
+        return ForcedPrefix()
 
-    def _attention(self, encoded, generated, hypotheses: int) -> list[list[list[float]]]:
-        """Source weights of every generated token: row k of a hypothesis is the step that produced token k."""
-        input_ids = encoded["input_ids"].repeat_interleave(hypotheses, dim=0)
-        mask = encoded["attention_mask"].repeat_interleave(hypotheses, dim=0)
+    def attention(self, sentences: list[str], hypotheses: list[list[str]]) -> list[list[list[float]]]:
+        """Source weights of each target token of each hypothesis (row k: the step that produced
+        token k), from one teacher-forced pass: the last decoder layer's cross-attention, averaged
+        over heads."""
+        import torch
+
+        encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
+        start, pad = self.model.config.decoder_start_token_id, self.model.config.pad_token_id
+        rows = [[start] + self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
+        width = max(map(len, rows))
+        decoder_ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows], device=self.device)
         implementation = self.model.config._attn_implementation
         self.model.set_attn_implementation("eager")  # fused attention kernels return no weights
         try:
-            forward = self.model(input_ids=input_ids, attention_mask=mask, decoder_input_ids=generated, output_attentions=True)
+            with torch.inference_mode():
+                forward = self.model(**encoded, decoder_input_ids=decoder_ids, output_attentions=True)
         finally:
             self.model.set_attn_implementation(implementation)
-        weights = forward.cross_attentions[-1].mean(dim=1)  # (hypotheses, target, source)
-        lengths = mask.sum(dim=1).tolist()
-        return [rows[:, : int(n)].tolist() for rows, n in zip(weights, lengths)]
+        weights = forward.cross_attentions[-1].mean(dim=1)  # (sentences, target, source)
+        lengths = encoded["attention_mask"].sum(dim=1).tolist()
+        return [w[: len(tokens), : int(n)].tolist() for w, tokens, n in zip(weights, hypotheses, lengths)]
