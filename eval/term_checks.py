@@ -2,17 +2,20 @@
 
 Per bead, for every glossary term in its Korean (matched as `mt.glossary` does for translation):
 `term_missing` when the published English or the MT has none of the term's accepted renderings,
-`term_variant` when either has one of its listed wrong variants. Across a batch, `term_renderings`
+or fewer than the Korean has occurrences while it also writes a variant (a bead of two sentences
+that spells the name right in one and wrong in the other); `term_variant` when either has one of
+its listed wrong variants. Across a batch, `term_renderings`
 collects how each term was rendered in each article's English, so that a name spelt one way in one
 article and another way in the next shows up even where no variant was listed.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 
 from eval.checks import BeadText, Result
-from mt.glossary import Entry, Glossary, find_rendering, find_variant
+from mt.glossary import Entry, Glossary, renderings_in, variants_in
 
 OTHER = "(none of the glossary's forms)"
 
@@ -23,27 +26,32 @@ class TermUse:
 
     ko: str
     expected: str
+    count: int = 1  # occurrences in the bead's Korean
     en: str | None = None
     mt: str | None = None
     en_variant: str | None = None
     mt_variant: str | None = None
+    missing: list[str] = field(default_factory=list)  # the sides ("en", "mt") flagged term_missing for it
 
 
 def check_terms(bead: BeadText, glossary: Glossary) -> tuple[list[str], list[str], list[dict]]:
     """(flags, notes, term uses) of one bead; one-sided beads check only the side they have."""
     if not bead.ko:
         return [], [], []
-    entries = list(dict.fromkeys(match.entry for match in glossary.find(bead.ko)))
+    counts = Counter(match.entry for match in glossary.find(bead.ko))
     flags: set[str] = set()
     notes, uses = [], []
-    for entry in entries:
-        use = TermUse(entry.korean, entry.rendering)
+    for entry, count in counts.items():
+        use = TermUse(entry.korean, entry.rendering, count)
         for side, text in (("en", bead.en), ("mt", bead.mt)):
             if not text:
                 continue
-            setattr(use, side, find_rendering(text, entry))
-            setattr(use, f"{side}_variant", find_variant(text, entry))
-            more_flags, more_notes = _judge(entry, _SIDE_NAMES[side], getattr(use, side), getattr(use, f"{side}_variant"))
+            renderings, variants = renderings_in(text, entry), variants_in(text, entry)
+            setattr(use, side, renderings[0] if renderings else None)
+            setattr(use, f"{side}_variant", variants[0] if variants else None)
+            more_flags, more_notes = _judge(entry, _SIDE_NAMES[side], count, renderings, variants)
+            if "term_missing" in more_flags:
+                use.missing.append(side)
             flags.update(more_flags)
             notes.extend(more_notes)
         uses.append(asdict(use))
@@ -53,14 +61,17 @@ def check_terms(bead: BeadText, glossary: Glossary) -> tuple[list[str], list[str
 _SIDE_NAMES = {"en": "the published English", "mt": "the MT"}
 
 
-def _judge(entry: Entry, side: str, rendering: str | None, variant: str | None) -> Result:
+def _judge(entry: Entry, side: str, count: int, renderings: list[str], variants: list[str]) -> Result:
     flags, notes = [], []
-    if rendering is None:
+    if not renderings:
         flags.append("term_missing")
         notes.append(f"{side} lacks {entry.rendering!r} for {entry.korean}")
-    if variant is not None:
+    elif variants and len(renderings) < count:
+        flags.append("term_missing")
+        notes.append(f"{side} renders {entry.korean} as {entry.rendering!r} {len(renderings)} of {count} times")
+    if variants:
         flags.append("term_variant")
-        notes.append(f"{side} has {variant!r} for {entry.korean}, a variant to avoid (expected {entry.rendering!r})")
+        notes.append(f"{side} has {variants[0]!r} for {entry.korean}, a variant to avoid (expected {entry.rendering!r})")
     return flags, notes
 
 

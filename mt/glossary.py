@@ -189,8 +189,26 @@ def find_rendering(text: str, entry: Entry) -> str | None:
 def find_variant(text: str, entry: Entry) -> str | None:
     """A variant to avoid as written in `text`, or None; words of a correct rendering do not count
     (a variant "Taedong" is not found inside "Taedong River")."""
+    found = variants_in(text, entry)
+    return found[0] if found else None
+
+
+def renderings_in(text: str, entry: Entry) -> list[str]:
+    """Every accepted rendering in `text`, left to right, none inside another."""
+    return [m.group() for m in _outermost(_spans(text, entry.english))]
+
+
+def variants_in(text: str, entry: Entry) -> list[str]:
+    """Every variant to avoid in `text`, left to right, except inside a correct rendering."""
     correct = [(m.start(), m.end()) for m in _spans(text, entry.english)]
-    for match in _spans(text, entry.avoid):
-        if not any(s < match.end() and match.start() < e for s, e in correct):
-            return match.group()
-    return None
+    variants = [m for m in _spans(text, entry.avoid) if not any(s < m.end() and m.start() < e for s, e in correct)]
+    return [m.group() for m in _outermost(variants)]
+
+
+def _outermost(matches: list[re.Match]) -> list[re.Match]:
+    kept, until = [], -1
+    for match in sorted(matches, key=lambda m: (m.start(), -m.end())):
+        if match.start() >= until:
+            kept.append(match)
+            until = match.end()
+    return kept

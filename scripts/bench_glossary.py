@@ -9,9 +9,12 @@ Parts (`--parts`, all by default except `quality`):
             the REAL opus-mt-ko-en output on FLORES devtest, and of the reference itself.
   qa        `dari qa --glossary`'s check on FLORES devtest documents: in the real references, the
             rendering of half the terms (seeded) is replaced by the entry's first wrong variant;
-            precision/recall of term_missing and term_variant on the published-English side, per
-            (Korean sentence, term). Pairs whose original reference lacks the rendering are left out
-            and counted. The MT is the real opus-mt-ko-en output.
+            precision/recall of term_missing and term_variant on the published-English side: a
+            flagged (bead, term) is right when the bead holds a replaced rendering of the term, a
+            replaced one is found when its bead is flagged (as bench_qa.py scores number_mismatch). Pairs whose original reference lacks the rendering are left out
+            and counted. The MT is the real opus-mt-ko-en output. Run twice: on the documents as
+            they are, and edited as in scripts/bench_qa.py (sentences merged and dropped, bylines
+            added) before dari aligns them.
   forced    `dari translate --glossary` with a random-weight copy of the opus-mt-ko-en architecture
             (d_model 512, 6+6 layers, 8 heads, ffn 2048, vocabulary 65,001, built as in
             scripts/bench_translate.py, with a SentencePiece vocabulary trained on Korean and
@@ -275,15 +278,20 @@ def corrupt(sentence: str, entry) -> str:
     return sentence
 
 
-def qa_part(data: str, glossary: Glossary, seed: int) -> dict:
+def qa_part(data: str, glossary: Glossary, seed: int, edited: bool) -> dict:
+    """Per (Korean FLORES row, term): was its reference rendering replaced, and does the bead that
+    holds the row say the published English lacks the term? With `edited`, the articles are
+    first edited as in the QA benchmark (aligners.synthetic: sentences merged and dropped,
+    bylines added), so terms sit in merged beads and next to dropped sentences; rows whose
+    English or Korean was dropped are left out (there is nothing to check or no term)."""
     from aligners import align
-    from aligners.synthetic import documents
+    from aligners.synthetic import Perturbation, documents, perturb
     from eval.qa import build_report, check_document, sides_from_sentences
 
     ko, en, mt, urls = flores(data)
     rng = random.Random(f"glossary-qa:{seed}")
     references = list(en)
-    gold: dict[tuple[int, str], bool] = {}  # (Korean sentence, term) -> rendering replaced by a variant
+    gold: dict[tuple[int, str], bool] = {}  # (Korean row, term) -> rendering replaced by a variant
     left_out = 0
     for i, entry in term_pairs(glossary, ko):
         if not find_rendering(en[i], entry):
@@ -293,47 +301,63 @@ def qa_part(data: str, glossary: Glossary, seed: int) -> dict:
         if replaced:
             references[i] = corrupt(references[i], entry)
         gold[(i, entry.korean)] = replaced
+    edit_rng = random.Random(f"devtest:{seed}")  # as aligners.synthetic.news_benchmark
     start = time.perf_counter()
     reports = []
     for run in documents(urls):
-        src, tgt, hyp = ko[run.start : run.stop], references[run.start : run.stop], mt[run.start : run.stop]
+        rows = list(run)
+        if edited:
+            doc = perturb(urls[run.start], [ko[i] for i in rows], [references[i] for i in rows], [mt[i] for i in rows], edit_rng, Perturbation())
+            src, tgt, hyp = doc.src, doc.tgt, doc.mt
+            dropped = {i for bead in doc.gold if bead.src and not bead.tgt for k in bead.src for i in rows if ko[i] in doc.src[k]}
+        else:
+            src, tgt, hyp, dropped = [ko[i] for i in rows], [references[i] for i in rows], [mt[i] for i in rows], set()
         beads = align(src, tgt, mt=hyp, embed="none")
         report = check_document(urls[run.start], sides_from_sentences(src, "ko"), sides_from_sentences(tgt, "en"), hyp, beads,
                                 mt_source="opus-mt-ko-en", glossary=glossary)
-        reports.append((run.start, report))
-    report = build_report([r for _, r in reports], {}, glossary)
+        # A source line is one FLORES row, two merged rows, or an inserted byline (no row).
+        line_rows = [[i for i in rows if ko[i] in line] for line in src]
+        reports.append((report, line_rows, dropped))
+    report = build_report([r for r, _, _ in reports], {}, glossary)
     seconds = time.perf_counter() - start
-    predicted_missing, predicted_variant = {}, {}
-    for offset, document in reports:
+    skipped: set = set()
+    present = {i for _, line_rows, _ in reports for found in line_rows for i in found}
+    flagged = {"term_missing": [], "term_variant": []}  # per flagged (bead, term): does it hold a replaced rendering?
+    found = {"term_missing": set(), "term_variant": set()}
+    for document, line_rows, dropped in reports:
+        skipped |= {key for key in gold if key[0] in dropped or key[0] not in present}
         for bead in document.beads:
             for use in bead.terms:
-                for i in bead.src:
-                    key = (offset + i, use["ko"])
-                    if key in gold and bead.en:
-                        predicted_missing[key] = use["en"] is None
-                        predicted_variant[key] = use["en_variant"] is not None
+                keys = [(i, use["ko"]) for k in bead.src for i in line_rows[k]]
+                keys = [key for key in keys if key in gold and key not in skipped]
+                if not keys or not bead.en:
+                    continue
+                for flag, raised in (("term_missing", "en" in use["missing"]), ("term_variant", use["en_variant"] is not None)):
+                    if raised:
+                        flagged[flag].append(any(gold[key] for key in keys))
+                        found[flag] |= {key for key in keys if gold[key]}
+    scored = {key: value for key, value in gold.items() if key not in skipped}
     return {
         "seed": seed,
+        "edited_articles": edited,
         "documents": len(reports),
-        "term_pairs_scored": len(gold),
-        "replaced_by_a_variant": sum(gold.values()),
+        "term_pairs_scored": len(scored),
+        "replaced_by_a_variant": sum(scored.values()),
         "left_out_reference_lacks_rendering": left_out,
-        "unaligned_or_unchecked": len(gold) - len(predicted_missing),
-        "term_missing": _rates(gold, predicted_missing),
-        "term_variant": _rates(gold, predicted_variant),
+        "left_out_korean_or_english_dropped": len(gold) - len(scored),
+        **{flag: _rates(scored, flagged[flag], found[flag]) for flag in flagged},
         "bead_flags": {flag: report.flag_counts[flag] for flag in ("term_missing", "term_variant")},
         "terms_rendered_several_ways": len(report.term_renderings or []),
         "seconds": round(seconds, 1),
     }
 
 
-def _rates(gold: dict, predicted: dict) -> dict:
-    flagged = [key for key, value in predicted.items() if value]
-    right = sum(gold[key] for key in flagged)
+def _rates(gold: dict, flagged: list[bool], found: set) -> dict:
+    """As scripts/bench_qa.py scores number_mismatch: a flagged (bead, term) is right when the bead
+    holds a replaced rendering of the term, and a replaced one is found when its bead is flagged."""
     positives = sum(gold.values())
-    found = sum(1 for key, value in gold.items() if value and predicted.get(key))
-    return {"precision": round(right / len(flagged), 4) if flagged else 0.0,
-            "recall": round(found / positives, 4) if positives else 0.0, "flagged": len(flagged), "gold": positives}
+    return {"precision": round(sum(flagged) / len(flagged), 4) if flagged else 0.0,
+            "recall": round(len(found) / positives, 4) if positives else 0.0, "flagged": len(flagged), "gold": positives}
 
 
 # --- forced ----------------------------------------------------------------------------------
@@ -491,7 +515,8 @@ def main() -> None:
         elif part == "baseline":
             report[part] = baseline_part(data, glossary)
         elif part == "qa":
-            report[part] = qa_part(data, glossary, args.seed)
+            report[part] = qa_part(data, glossary, args.seed, edited=False)
+            report["qa_edited_articles"] = qa_part(data, glossary, args.seed, edited=True)
         elif part == "forced":
             report[part] = forced_part(data, glossary, args)
         else:

@@ -94,3 +94,12 @@ def test_qa_cli_rejects_a_bad_glossary_in_one_line(tmp_path):
                                        "--glossary", str(names)])
     assert result.exit_code == 2 and result.output.strip().count("\n") == 0
     assert f"{names}: line 1: expected korean<TAB>english" in result.output
+
+
+def test_a_merged_bead_that_spells_the_name_right_once_and_wrong_once_lacks_a_rendering():
+    both = BeadText(ko="힌시테인이 왔다. 힌시테인은 떠났다.", en="Khinshtein came. Hinshtein left.", mt="")
+    flags, notes, [use] = check_terms(both, GLOSSARY)
+    assert flags == ["term_missing", "term_variant"] and use["count"] == 2 and use["missing"] == ["en"]
+    assert "the published English renders 힌시테인 as 'Khinshtein' 1 of 2 times" in notes
+    pronoun = BeadText(ko="힌시테인이 왔다. 힌시테인은 떠났다.", en="Khinshtein came. He left.", mt="")
+    assert check_terms(pronoun, GLOSSARY)[:2] == ([], [])  # a pronoun for the second mention is fine
