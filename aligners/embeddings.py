@@ -18,6 +18,7 @@ import numpy as np
 from mt.io.errors import DariError
 
 E5 = "e5"
+NO_EMBED = "none"
 CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
 _cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _models: dict[str, object] = {}

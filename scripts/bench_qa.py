@@ -26,7 +26,8 @@ sys.path.insert(0, REPO)
 from aligners import align  # noqa: E402
 from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
-from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
+from eval.qa import build_report, check_document  # noqa: E402
+from mt.text.article import Article  # noqa: E402
 from mt.text.numbers import extract_numbers  # noqa: E402
 
 NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
@@ -126,7 +127,7 @@ def run_seed(data: str, seed: int, embed: str, witness: str | None, english_boil
     reports = []
     for doc in docs:
         beads = align(doc.src, doc.tgt, mt=doc.mt, embed=embed)
-        ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
+        ko, en = Article.from_lines(doc.src, "ko"), Article.from_lines(doc.tgt, "en")
         reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en", witness=witness))
     report = build_report(reports, {"embed": embed})
     seconds = time.perf_counter() - start
