@@ -183,6 +183,16 @@ def _quoted_regions(marks: list[tuple[int, int, str, bool]]) -> list[tuple[int, 
     return regions
 
 
+def _quotations(regions: list[tuple[int, int, str]]) -> list[Span]:
+    return sorted((opened, closed) for opened, closed, kind in regions if kind not in _BRACKETS)
+
+
+def quotation_spans(text: str, lang: str = "ko") -> list[Span]:
+    """(opening mark, closing mark) offsets of every matched quotation in one paragraph, as the
+    splitter pairs them (parentheses and brackets left out)."""
+    return _quotations(_quoted_regions(_quote_marks(text, lang)))
+
+
 def _merged(regions: list[Span]) -> list[Span]:
     """Nested and overlapping regions merged into sorted disjoint ones."""
     merged: list[Span] = []
@@ -296,7 +306,7 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     marks = _quote_marks(text, lang)
     regions = _quoted_regions(marks)
     protected = _merged([(opened, closed) for opened, closed, kind in regions if kind in _BRACKETS])
-    quotations = sorted((opened, closed) for opened, closed, kind in regions if kind not in _BRACKETS)
+    quotations = _quotations(regions)
     starts = [opened for opened, _ in protected]
     openers = {start for start, _end, _kind, opening in marks if opening}
 
