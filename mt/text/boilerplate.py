@@ -107,6 +107,32 @@ def boilerplate_kind(text: str, lang: str) -> str | None:
     return None
 
 
+# What ties a line to its counterpart in the other language's edition: the same web address or
+# e-mail address, or the same agency (연합뉴스 = Yonhap, 아시아경제 = The Asia Business Daily).
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
+_AGENCIES = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "yonhap": r"연합뉴스|Yonhap|YONHAP", "ap": r"(?<![A-Za-z])AP(?![A-Za-z])", "afp": r"AFP", "epa": r"EPA",
+        "efe": r"EFE", "upi": r"UPI", "reuters": r"로이터|Reuters", "getty": r"게티이미지|Getty", "newsis": r"뉴시스|Newsis",
+        "news1": r"뉴스1|News1", "xinhua": r"신화|Xinhua", "kyodo": r"교도|Kyodo",
+        "kcna": r"조선중앙통신|KCNA|Korean Central News Agency", "bloomberg": r"블룸버그|Bloomberg",
+        "shutterstock": r"셔터스톡|Shutterstock", "asiae": r"아시아경제|Asia Business Daily|Asia Economy",
+    }.items()
+}
+
+
+def boilerplate_anchors(text: str) -> set[str]:
+    """Web addresses (by domain), e-mail addresses and agency names in a line, comparable across
+    Korean and English: `<ⓒ… 아시아경제(www.asiae.co.kr) 무단전재>` and `© The Asia Business
+    Daily(www.asiae.co.kr).` share "site:asiae.co.kr" and "agency:asiae"."""
+    anchors = set()
+    for match in _ADDRESS.finditer(text):
+        anchors.add(f"site:{match.group(1).lower()}" if match.group(1) else f"email:{match.group().lower()}")
+    anchors.update(f"agency:{name}" for name, pattern in _AGENCIES.items() if pattern.search(text))
+    return anchors
+
+
 def leading_dateline(text: str, lang: str) -> int:
     """End offset of a dateline/byline that opens `text` and is followed by more text, else 0."""
     match = DATELINES[lang].match(text)
