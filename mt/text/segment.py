@@ -12,16 +12,17 @@ quotes and brackets) followed by whitespace, unless that end is one of the known
 - inside a quotation whose text does not hold full sentences: `그는 ‘괜찮다. 문제없다’며 웃었다` stays
   whole (a cut there needs at least two words of the quotation on each side of it). A quotation
   that does hold them is split like any text, `그는 “A를 했다. B도 할 것이다”라고 말했다` into
-  `그는 “A를 했다.` and `B도 할 것이다”라고 말했다.`: that is how news translations divide it
-  (the English has one sentence per quoted sentence), and a long unit is worse for MT, alignment
-  and QA;
+  `그는 “A를 했다.` and `B도 할 것이다”라고 말했다.`: that is how news translations divide it (the
+  Korean–English news of ../shared/data makes each quoted sentence a unit; docs/benchmarks.md), and
+  a unit of five sentences is worse for MT, alignment and QA;
 - after a title or an initial (Dr. Ehud Ur, John F. Kennedy, Roe v. Wade), after No./Jan./p.
   before a number, and after an initialism (also non-U.S.) or Inc./Co. unless a typical sentence
   opener follows (in the U.S. The …, but the U.S. Army);
 - a date written with spaces (2024. 3. 10.), and in Korean any period after a number;
 - a quotation followed by a detached quotative particle (…다.” 라고 말했다);
-- an ellipsis in mid-sentence (가르쳤고,... 책을), and in English anything followed by a lowercase
-  word.
+- an ellipsis in mid-sentence (가르쳤고,... 책을) or in a headline (a paragraph without final
+  punctuation: `"…"... Closer Russia-North Korea Relations`), and in English anything followed by
+  a lowercase word.
 
 Korean also ends a sentence at an unambiguous verb ending followed by whitespace even without a
 period (a common omission in news copy and translations): 니다, 했다/있다/된다/먹는다 …, 것이다/
