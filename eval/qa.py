@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
+from mt import __version__
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
@@ -22,10 +23,12 @@ SIMILARITY_METRICS = ("bleu", "chrf")
 
 @dataclass
 class Side:
-    """One language of an article: its sentences and, per sentence, a boilerplate kind or None."""
+    """One language of an article: its sentences and, per sentence, a boilerplate kind or None and
+    the 1-based line of the input file it came from (so an editor can find it)."""
 
     sentences: list[str]
     boilerplate: list[str | None]
+    lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -43,6 +46,8 @@ class BeadReport:
     boilerplate: str | None
     flags: list[str]
     notes: list[str]
+    ko_lines: list[int] = field(default_factory=list)
+    en_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +61,7 @@ class DocumentReport:
     flag_counts: dict[str, int]
     boilerplate_beads: int
     beads: list[BeadReport]
+    en_source: str = ""
 
 
 @dataclass
@@ -71,17 +77,31 @@ def segment_side(text: str, lang: str) -> Side:
     from mt.text.boilerplate import paragraph_kinds
     from mt.text.segment import split_paragraphs
 
-    sentences, kinds = [], []
-    for found in split_paragraphs(text, lang):
+    sentences, kinds, lines = [], [], []
+    for line, found in zip(paragraph_lines(text), split_paragraphs(text, lang)):
         sentences.extend(found)
         kinds.extend(paragraph_kinds(found, lang))
-    return Side(sentences, kinds)
+        lines.extend([line] * len(found))
+    return Side(sentences, kinds, lines)
 
 
 def sides_from_sentences(sentences: list[str], lang: str) -> Side:
+    """A side given one sentence a line (as `dari segment` prints them)."""
     from mt.text.boilerplate import boilerplate_kind
 
-    return Side(list(sentences), [boilerplate_kind(s, lang) for s in sentences])
+    return Side(list(sentences), [boilerplate_kind(s, lang) for s in sentences], list(range(1, len(sentences) + 1)))
+
+
+def paragraph_lines(text: str) -> list[int]:
+    """The 1-based line number of each paragraph (non-blank line) of `text`."""
+    from mt.text.segment import paragraph_spans
+
+    lines, line, counted = [], 1, 0
+    for start, _ in paragraph_spans(text):
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.append(line)
+    return lines
 
 
 def match_mt_lines(ko_text: str, ko: Side, mt_lines: list[str], mt_path: str) -> tuple[Side, list[str]]:
@@ -104,16 +124,17 @@ def match_mt_lines(ko_text: str, ko: Side, mt_lines: list[str], mt_path: str) ->
             f"or one per Korean paragraph ({len(paragraphs)})",
             mt_path,
         )
-    sentences, kinds, mt = [], [], []
-    for paragraph, line in zip(paragraphs, lines):
+    sentences, kinds, numbers, mt = [], [], [], []
+    for paragraph, number, line in zip(paragraphs, paragraph_lines(ko_text), lines):
         ko_parts = [paragraph[s:e] for s, e in sentence_spans(paragraph, "ko")]
         mt_parts = [line[s:e] for s, e in sentence_spans(line, "en")]
         if len(ko_parts) != len(mt_parts):
             ko_parts, mt_parts = [paragraph], [line]
         sentences.extend(ko_parts)
         kinds.extend(paragraph_kinds(ko_parts, "ko"))
+        numbers.extend([number] * len(ko_parts))
         mt.extend(mt_parts)
-    return Side(sentences, kinds), mt
+    return Side(sentences, kinds, numbers), mt
 
 
 def check_document(
@@ -125,6 +146,7 @@ def check_document(
     *,
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
+    en_source: str = "",
     witness: str | None = None,
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
@@ -157,13 +179,14 @@ def check_document(
                 index=index, src=list(bead.src), tgt=list(bead.tgt), kind=bead.kind, align_score=float(bead.score),
                 ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
                 boilerplate=text.boilerplate, flags=flags, notes=notes,
+                ko_lines=_lines_of(ko, bead.src), en_lines=_lines_of(en, bead.tgt),
             )
         )
     document_scores = corpus_scores(hyps, refs, list(SIMILARITY_METRICS)) if two_sided else []
     return DocumentReport(
         name=name, mt_source=mt_source, ko_sentences=len(ko.sentences), en_sentences=len(en.sentences),
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),
-        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports,
+        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports, en_source=en_source,
     )
 
 
@@ -186,7 +209,7 @@ def build_report(documents: list[DocumentReport], settings: dict) -> QAReport:
     flag_low_similarity(documents)
     pairs = [(b.mt, b.en) for d in documents for b in d.beads if b.chrf is not None]
     scores = corpus_scores([p[0] for p in pairs], [p[1] for p in pairs], list(SIMILARITY_METRICS)) if pairs else []
-    settings = {**settings, "python": platform.python_version()}
+    settings = {**settings, "dari": __version__, "python": platform.python_version()}
     return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings)
 
 
@@ -199,6 +222,7 @@ class ArticlePair:
     en_text: str
     mt_lines: list[str] | None = None
     mt_path: str = ""
+    en_path: str = ""
 
 
 Translate = Callable[[list[str]], list]
@@ -240,7 +264,9 @@ def run_qa(
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge)
-        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
+        documents.append(
+            check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, en_source=pair.en_path, witness=witness)
+        )
     return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
 
 
@@ -255,6 +281,10 @@ def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[lis
         mt_flags=sorted({flag for i in bead.src for flag in mt_flags[i]}),
         boilerplate=boilerplate,
     )
+
+
+def _lines_of(side: Side, ids: list[int]) -> list[int]:
+    return sorted({side.lines[i] for i in ids}) if side.lines else []
 
 
 def report_json(report: QAReport) -> str:
