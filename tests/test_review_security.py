@@ -20,9 +20,13 @@ def state(store):
         return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("decisions", "article_decisions", "history")]
 
 
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return qa_report(tmp_path_factory.mktemp("report"))
+
+
 @pytest.fixture
-def served(tmp_path):
-    report = qa_report(tmp_path)
+def served(tmp_path, report):
     store = ReviewStore(str(tmp_path / "review.sqlite"))
     store.load_report(read_report(str(report)), str(report))
     with running(store) as started:
@@ -102,11 +106,11 @@ ATTACK = "<script>document.body.setAttribute('data-pwned','1')</script> 15,000ык
 def test_article_text_is_escaped_and_bidi_controls_are_shown_as_codes(tmp_path):
     from test_qa_report import attack_report
 
-    report = attack_report()
-    bead = report.documents[0].beads[0]
+    attack = attack_report()
+    bead = attack.documents[0].beads[0]
     bead.ko, bead.en = ATTACK, 'A crowd of 1,500 "attended" \u2067tricked\u2069 </td><script>alert(2)</script>'
     path = tmp_path / "report.json"
-    path.write_text(report_json(report), encoding="utf-8")
+    path.write_text(report_json(attack), encoding="utf-8")
     store = ReviewStore(str(tmp_path / "review.sqlite"))
     store.load_report(read_report(str(path)), str(path))
     with running(store) as started:
@@ -126,4 +130,19 @@ def test_article_text_is_escaped_and_bidi_controls_are_shown_as_codes(tmp_path):
     assert "[U+202E]evil[U+202C]" in article and "[U+2067]tricked[U+2069]" in article
     assert '<mark class="number" title="a figure without a counterpart on the other side">15,000</mark>' in article
     assert '<mark class="number" title="a figure without a counterpart on the other side">1,500</mark>' in article
-    assert json.loads(exported)["articles"][0]["article"] == report.documents[0].name  # exports keep the text as it is
+    assert json.loads(exported)["articles"][0]["article"] == attack.documents[0].name  # exports keep the text as it is
+
+
+def test_listening_everywhere_or_on_a_busy_port_is_a_one_line_error(tmp_path, served):
+    from click.testing import CliRunner
+
+    from mt.cli import main
+
+    url, store = served
+    for args, message in (
+        (["--host", "0.0.0.0"], "--host 0.0.0.0 listens on every address; give one address"),
+        (["--host", "::"], "--host :: listens on every address"),
+        (["--port", url.rstrip("/").rsplit(":", 1)[1]], "cannot listen on 127.0.0.1:"),  # the running review's port
+    ):
+        result = CliRunner().invoke(main, ["serve", "--db", store.path, *args])
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

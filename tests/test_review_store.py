@@ -185,3 +185,17 @@ def test_dari_help_imports_no_web_library():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     assert result.stdout.strip() == "[]"
+
+
+def test_every_page_asset_is_package_data():
+    """Pages, stylesheet and script are served from the installed package: setup.cfg must ship them all."""
+    import configparser
+    from fnmatch import fnmatch
+
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(ROOT / "setup.cfg")
+    patterns = [p.strip() for p in config["options.package_data"]["eval.review"].split(",")]
+    package = ROOT / "eval" / "review"
+    assets = [p.relative_to(package).as_posix() for folder in ("templates", "static") for p in (package / folder).rglob("*") if p.is_file()]
+    assert len(assets) >= 5
+    assert [a for a in assets if not any(fnmatch(a, pattern) for pattern in patterns)] == []

@@ -28,7 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from eval.checks import FLAGS, unmatched_numbers
-from eval.html_report import FLAG_HELP
+from eval.html_report import FLAG_HELP, line_range
 from eval.review.export import articles_json, collect, write_pairs
 from eval.review.store import ARTICLE_DECISIONS, KEPT, PAIR_DECISIONS, PairRow, ReviewStore
 from eval.text_display import neutralise_bidi, strip_bidi
@@ -143,17 +143,11 @@ def shown_rows(rows: list[PairRow], flag: str, status: str, hide_approved: bool)
     return [row for row in rows if keep(row)]
 
 
-def line_numbers(lines: list[int]) -> str:
-    if not lines:
-        return "–"
-    return str(lines[0]) if len(lines) == 1 else f"{lines[0]}–{lines[-1]}"
-
-
 def create_app(store: ReviewStore, *, hosts: set[str], origins: set[str], token: str) -> RequestGuard:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["shown"] = neutralise_bidi
-    env.filters["lines"] = line_numbers
+    env.filters["lines"] = line_range
     env.globals.update(
         FLAG_HELP=FLAG_HELP, PAIR_DECISIONS=PAIR_DECISIONS, ARTICLE_DECISIONS=ARTICLE_DECISIONS, FLAG_FILTERS=FLAG_FILTERS,
         STATUS_FILTERS=STATUS_FILTERS, version=__version__, token=token, db=store.path, strip_bidi=strip_bidi,

@@ -14,16 +14,20 @@
     }
     current = index;
     rows[current].classList.add("current");
-    history.replaceState(null, "", "#" + rows[current].id);
   }
 
-  function select(index) {
+  // `moved` is false for the first selection: the address is left alone until the editor moves, as
+  // a changed address before the page has loaded would make the browser scroll to it
+  function select(index, moved) {
     if (index < 0 || index >= rows.length) {
       return;
     }
     mark(index);
     rows[index].focus({preventScroll: true});
-    rows[index].scrollIntoView({block: "nearest"});
+    if (moved !== false) {
+      rows[index].scrollIntoView({block: "nearest"});
+      history.replaceState(null, "", "#" + rows[index].id);
+    }
   }
 
   function press(action) {
@@ -73,7 +77,12 @@
   });
 
   rows.forEach(function (row, index) {
-    row.addEventListener("focusin", function () { if (current !== index) { mark(index); } });
+    row.addEventListener("focusin", function () {
+      if (current !== index) {
+        mark(index);
+        history.replaceState(null, "", "#" + row.id);
+      }
+    });
     row.addEventListener("click", function (event) {
       if (!event.target.closest("button, textarea, summary, a")) {
         select(index);
@@ -81,7 +90,8 @@
     });
   });
 
+  // the browser scrolls to the pair named in the address, if any
   var start = rows.findIndex(function (row) { return "#" + row.id === location.hash; });
-  select(start >= 0 ? start : 0);
+  select(start >= 0 ? start : 0, false);
   document.documentElement.classList.add("keys-ready");
 })();
