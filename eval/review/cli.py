@@ -38,9 +38,9 @@ def _require_serve_extra() -> None:
 
 
 @click.command()
-@click.argument("report", required=False, metavar="REPORT.json")
+@click.argument("report", required=False, metavar="[REPORT.json]")
 @click.option("--db", default=None, help=f"SQLite file of the review's decisions. [default: REPORT with {DB_SUFFIX}]")
-@click.option("--host", default=DEFAULT_HOST, help="Address to listen on; another than 127.0.0.1 lets other machines in.")
+@click.option("--host", default=DEFAULT_HOST, help="Address to listen on; one other than loopback (127.0.0.1, ::1) lets other machines in.")
 @click.option("--port", default=DEFAULT_PORT, type=click.IntRange(0, 65535), help="Port to listen on; 0 picks a free one.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the review in the default browser.")
 @click.option("--export", "export_path", default=None, metavar="FILE",
