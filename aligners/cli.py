@@ -12,8 +12,8 @@ import os
 import click
 
 from aligners.beads import Bead, format_bead, joined
-from aligners.dp import MAX_MERGE_LIMIT
-from aligners.embeddings import E5
+from aligners.defaults import MAX_MERGE_LIMIT
+from aligners.defaults import E5
 from aligners.options import embed_option, max_merge_option
 from mt.io.errors import DariError
 from mt.io.files import atomic_output, check_output_dir, read_lines, read_text

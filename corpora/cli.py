@@ -6,7 +6,7 @@ import json
 
 import click
 
-from aligners.embeddings import E5
+from aligners.defaults import E5
 from aligners.options import embed_option, max_merge_option
 from corpora.filters import FilterSettings
 from corpora.writers import FORMATS

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
-from aligners.dp import DEFAULT_MAX_MERGE
-from aligners.embeddings import E5
+from aligners.defaults import DEFAULT_MAX_MERGE, E5
 from mt import __version__
 from mt.io.errors import DariError
 from mt.io.files import atomic_output

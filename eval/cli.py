@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from aligners.agreement import PAIR_MIN_CHRF
-from aligners.embeddings import NO_EMBED
+from aligners.defaults import NO_EMBED
 from aligners.options import embed_option, max_merge_option
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS

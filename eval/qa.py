@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
-from aligners.dp import DEFAULT_MAX_MERGE
+from aligners.defaults import DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
@@ -173,7 +173,7 @@ def run_qa(
     only their documents' sentences are embedded.
     """
     from aligners.aligner import align_articles
-    from aligners.embeddings import E5, NO_EMBED
+    from aligners.defaults import E5, NO_EMBED
 
     witness = confirm or (E5 if embed == NO_EMBED else embed)
     witness = None if witness == NO_EMBED else witness
