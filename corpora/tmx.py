@@ -27,13 +27,15 @@ def write_header(handle: IO[str], srclang: str = "ko") -> None:
     )
 
 
-def write_unit(handle: IO[str], pair: PairRecord, tuid: int) -> None:
-    """One <tu>; provenance goes into x- props, which TMX reserves for user-defined properties."""
+def write_unit(handle: IO[str], pair: PairRecord, tuid: int, extra: dict | None = None) -> None:
+    """One <tu>; provenance goes into x- props, which TMX reserves for user-defined properties
+    (`extra` {"decided_at": ...} becomes `x-decided-at`; None values are left out)."""
     props = {
         "x-doc": pair.doc,
         "x-ko-ids": format_ids(pair.ko_ids),
         "x-en-ids": format_ids(pair.en_ids),
         "x-score": f"{pair.score:.4f}",
+        **{f"x-{name.replace('_', '-')}": str(value) for name, value in (extra or {}).items() if value is not None},
     }
     handle.write(f'    <tu tuid="{tuid}">\n')
     for name, value in props.items():

@@ -113,7 +113,9 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
     from mt.io.files import read_lines, read_text
 
     def pair(name: str, src_path: str, ref_path: str, mt_path: str | None) -> ArticlePair:
-        return ArticlePair(name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "")
+        return ArticlePair(
+            name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "", ref_path
+        )
 
     if not os.path.isdir(src):
         if os.path.isdir(ref):

@@ -2,9 +2,9 @@
 
 This module is the app root: the only one that reaches every stage. Each stage keeps its command
 next to its code (`mt/translate_cli.py`, `mt/text/cli.py`, `aligners/cli.py`, `eval/cli.py`,
-`corpora/cli.py`). The group
+`corpora/cli.py`, `eval/review/cli.py`). The group
 imports a command's module only to run it or to show its help, so `dari --help`, `dari align` and
-`dari score` never pay for torch or transformers.
+`dari score` never pay for torch or transformers, nor for the web libraries of `dari serve`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "score": ("eval.cli", "score", "Score translations against references with sacrebleu."),
     "qa": ("eval.cli", "qa", "Check a translation sentence by sentence and write a QA report."),
     "corpus": ("corpora.cli", "corpus", "Build and inspect Korean–English parallel corpora."),
+    "serve": ("eval.review.cli", "serve", "Review a QA report in the browser and export the corrected pairs."),
 }
 
 
