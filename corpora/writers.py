@@ -63,7 +63,7 @@ def open_corpus(out_dir: str, fmt: str) -> Iterator[Write]:
             counter = iter(range(1, 1 << 62))
 
             def write(pair: PairRecord) -> None:
-                tmx.write_unit(handles[0], pair, next(counter))
+                tmx.write_unit(handles[0], pair, next(counter), paths[0])
         yield write
         if fmt == "tmx":
             tmx.write_footer(handles[0])

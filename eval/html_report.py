@@ -1,16 +1,31 @@
 """The QA report as one self-contained HTML file: no scripts, no fonts, no links outside the file.
 
 Editors open it from e-mail or a shared drive, often offline, so styles and the score plot (inline
-SVG) live inside the page. Every piece of article text is data and goes through `html.escape`,
-attributes included; nothing from the input ever becomes markup.
+SVG) live inside the page. Every piece of article text is data and goes through `escape` (HTML
+escaping, attributes included), so nothing from the input ever becomes markup; invisible direction
+controls are shown as ⟨U+202E⟩ instead of being obeyed, so they cannot display a figure reversed
+(a "1.5" as "5.1") in a report people check figures in. Long tokens (URLs, hashes) wrap inside
+their cells instead of pushing the table off the page.
 """
 
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 
 from eval.checks import FLAGS
 from eval.qa import DocumentReport, QAReport
+
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), the LRM/RLM marks and the
+# Arabic letter mark: each changes how the text around it is ordered on screen.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+BIDI_NOTE = "Invisible direction controls in the text are shown as ⟨U+…⟩ instead of being applied."
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text whose direction controls are visible code points instead of instructions."""
+    return BIDI_CONTROLS.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", html.escape(text))
+
 
 FLAG_HELP = {
     "omission": "Korean content with no English",
@@ -25,7 +40,7 @@ FLAG_HELP = {
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere;word-break:break-word}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}
 tr.flagged td{background:#fff4e5}tr.flag-omission td,tr.flag-addition td{background:#fde8e8}
 tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;background:#f7f7f7}
@@ -37,6 +52,8 @@ tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;backg
 
 
 def render_html(report: QAReport) -> str:
+    body = [_summary(report)] + [_document(document, number) for number, document in enumerate(report.documents)]
+    bidi_note = [f'<p class="notes">{BIDI_NOTE}</p>'] if any("⟨U+" in part for part in body) else []
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -44,11 +61,10 @@ def render_html(report: QAReport) -> str:
         "<title>dari QA report</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>dari QA report</h1>",
-        _summary(report),
+        *bidi_note,
+        *body,
+        "</body></html>\n",
     ]
-    for number, document in enumerate(report.documents):
-        parts.append(_document(document, number))
-    parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
