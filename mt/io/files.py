@@ -218,13 +218,14 @@ def output_key(path: str) -> str:
 
 def check_output_directory(path: str) -> None:
     """Refuse a directory of outputs that neither exists writable nor can be created."""
-    if os.path.exists(path):
-        if not os.path.isdir(path):
+    target = os.path.abspath(path)  # without a trailing slash, which would hide a file of that name
+    if os.path.exists(target):
+        if not os.path.isdir(target):
             raise DariError("exists and is not a directory", path)
-        if not _writable_directory(path):
+        if not _writable_directory(target):
             raise DariError("cannot write (directory is not writable)", path)
         return
-    ancestor = os.path.dirname(os.path.abspath(path))
+    ancestor = os.path.dirname(target)
     while not os.path.exists(ancestor):
         ancestor = os.path.dirname(ancestor)
     if not os.path.isdir(ancestor):
