@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from fault_support import REPO, device, leftovers
+from fault_support import REPO, device, leftovers, run_dari
 from mt.io.errors import DariError
 from mt.io.files import atomic_output, iter_json_objects, read_lines, read_text, write_text
 
@@ -97,6 +97,22 @@ def test_an_output_through_a_symlink_writes_the_file_it_points_to(tmp_path):
     link.symlink_to(real.name)
     write_text(str(link), "new")
     assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_an_output_linked_to_this_process_stdout_writes_to_the_pipe(tmp_path):
+    """`-o /dev/stdout` is such a link, to a pipe that has no path: written in place, never replaced."""
+    (tmp_path / "ko.txt").write_text("첫 문장이다. 둘째 문장이다.\n", encoding="utf-8")
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    done = run_dari(["segment", tmp_path / "ko.txt", "-o", link])
+    assert done.returncode == 0 and done.stdout == "첫 문장이다.\n둘째 문장이다.\n" and link.is_symlink()
+
+
+def test_text_that_cannot_be_encoded_is_one_line_and_leaves_nothing(tmp_path):
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(DariError, match=r"cannot write U\+DC80 as utf-8"):
+        write_text(str(target), "a file name that was not UTF-8: \udc80")
+    assert os.listdir(tmp_path) == []
 
 
 KILLED_WRITER = """

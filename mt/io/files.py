@@ -257,6 +257,9 @@ class _CheckedWriter:
             raise  # the reader went away (`| head`): the command line ends quietly
         except OSError as err:
             raise _write_error(err, self._name) from None
+        except UnicodeEncodeError as err:  # a lone surrogate from a non-UTF-8 file name, or an ASCII-only stdout
+            char = err.object[err.start]
+            raise DariError(f"cannot write U+{ord(char):04X} as {err.encoding} ({err.reason})", self._name) from None
 
     def write(self, data):
         return self._guarded(self._handle.write, data)
@@ -359,10 +362,9 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO]:
         stdout.flush()
         return
     check_output(path)
-    target = os.path.realpath(path)  # through a symlink, as open() would, instead of replacing the link
-    if os.path.exists(target) and not os.path.isfile(target):
+    if os.path.exists(path) and not os.path.isfile(path):
         try:
-            handle = open(target, mode, **text_args)  # noqa: SIM115 (closed below; an error opening it is told apart from the block's)
+            handle = open(path, mode, **text_args)  # noqa: SIM115 (closed below; an error opening it is told apart from the block's)
         except OSError as err:
             raise _write_error(err, path) from None
         try:
@@ -373,6 +375,7 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO]:
             with contextlib.suppress(OSError):
                 handle.close()
         return
+    target = os.path.realpath(path)  # through a symlink, as open() would, instead of replacing the link
     directory, base = os.path.split(target)
     try:
         fd, tmp = _create_temp(directory, base)
