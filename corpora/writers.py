@@ -52,8 +52,8 @@ def _json_line(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
-def _file_writer(handle: IO[str], fmt: str) -> tuple[Write, Callable[[], None]]:
-    """`write` and `finish` for one open file of a one-file format."""
+def _file_writer(handle: IO[str], fmt: str, where: str) -> tuple[Write, Callable[[], None]]:
+    """`write` and `finish` for one open file of a one-file format; `where` names it in errors."""
     if fmt == "tsv":
         def write(pair: PairRecord, extra: dict | None = None) -> None:
             columns = [pair.ko, pair.en, pair.doc, format_ids(pair.ko_ids), format_ids(pair.en_ids), f"{pair.score:.4f}"]
@@ -67,7 +67,7 @@ def _file_writer(handle: IO[str], fmt: str) -> tuple[Write, Callable[[], None]]:
     counter = iter(range(1, 1 << 62))
 
     def write(pair: PairRecord, extra: dict | None = None) -> None:
-        tmx.write_unit(handle, pair, next(counter), extra)
+        tmx.write_unit(handle, pair, next(counter), extra, where)
     return write, lambda: tmx.write_footer(handle)
 
 
@@ -75,7 +75,7 @@ def _file_writer(handle: IO[str], fmt: str) -> tuple[Write, Callable[[], None]]:
 def open_pair_file(path: str, fmt: str) -> Iterator[Write]:
     """Yield a `write(pair[, extra])` for one file; it appears only when the block completes."""
     with atomic_output(path) as handle:
-        write, finish = _file_writer(handle, fmt)
+        write, finish = _file_writer(handle, fmt, path)
         yield write
         finish()
 

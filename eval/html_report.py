@@ -1,17 +1,28 @@
 """The QA report as one self-contained HTML file: no scripts, no fonts, no links outside the file.
 
 Editors open it from e-mail or a shared drive, often offline, so styles and the score plot (inline
-SVG) live inside the page. Every piece of article text is data and goes through `html.escape`,
-attributes included; nothing from the input ever becomes markup.
+SVG) live inside the page. Every piece of article text is data and goes through `escape` (HTML
+escaping, attributes included), so nothing from the input ever becomes markup; invisible direction
+controls are shown as [U+202E] instead of being obeyed, so they cannot display a figure reversed
+(a "1.5" as "5.1") in a report people check figures in. Long tokens (URLs, hashes) wrap inside
+their cells instead of pushing the table off the page.
 """
 
 from __future__ import annotations
 
 import datetime
-from html import escape
+import html
 
 from eval.checks import FLAGS
 from eval.qa import DocumentReport, QAReport
+from eval.text_display import has_bidi, neutralise_bidi
+
+BIDI_NOTE = "Invisible direction controls in the text are shown as [U+…] instead of being applied."
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text whose direction controls are visible code points instead of instructions."""
+    return html.escape(neutralise_bidi(text))
 
 FLAG_HELP = {
     "omission": "Korean content with no English",
@@ -26,7 +37,7 @@ FLAG_HELP = {
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere;word-break:break-word}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}
 tr.flagged td{background:#fff4e5}tr.flag-omission td,tr.flag-addition td{background:#fde8e8}
 tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;background:#f7f7f7}
@@ -63,12 +74,17 @@ def render_html(report: QAReport, *, generated: datetime.date | None = None) -> 
         f"<style>{STYLE}</style></head><body>",
         "<h1>dari QA report</h1>",
         _about(report, generated or datetime.date.today()),
+        *([f'<p class="notes">{BIDI_NOTE}</p>'] if _any_bidi(report) else []),
         _summary(report),
     ]
     for number, document in enumerate(report.documents):
         parts.append(_document(document, number))
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _any_bidi(report: QAReport) -> bool:
+    return any(has_bidi(text) for d in report.documents for b in d.beads for text in (b.ko, b.en, b.mt, *b.notes))
 
 
 def _about(report: QAReport, generated: datetime.date) -> str:

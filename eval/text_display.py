@@ -24,6 +24,10 @@ def neutralise_bidi(text: str) -> str:
     return _BIDI.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
 
 
+def has_bidi(text: str) -> bool:
+    return _BIDI.search(text) is not None
+
+
 def strip_bidi(text: str) -> str:
     return _BIDI.sub("", text)
 

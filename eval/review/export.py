@@ -22,7 +22,7 @@ from corpora.writers import file_format, open_pair_file
 from eval.review.store import ARTICLE_DECISIONS, KEPT, ReviewStore
 from eval.scoring import make_metric
 from mt import __version__
-from mt.io.files import atomic_output, check_output_dir
+from mt.io.files import atomic_output, check_output
 
 ARTICLES_SUFFIX = ".articles.json"
 
@@ -108,7 +108,7 @@ def export_review(store: ReviewStore, path: str) -> tuple[str, Collected]:
     fmt = file_format(path)
     articles_path = articles_path_for(path)
     for target in (path, articles_path):
-        check_output_dir(target)
+        check_output(target)
     collected = collect(store)
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(atomic_output(articles_path))
