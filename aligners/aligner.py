@@ -10,7 +10,7 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
-from aligners.boilerplate_pairs import boilerplate_pairs
+from aligners.boilerplate_pairs import BoilerplatePairs
 from aligners.defaults import DEFAULT_MAX_MERGE, E5, NO_EMBED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import span_embeddings
@@ -79,7 +79,7 @@ def build_scorer(
         src_features["grams"], tgt_features["grams"] = binary_matrix(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
         src_features["anchors"], tgt_features["anchors"] = binary_matrix(*shared_anchors(src, tgt, src_lang, tgt_lang))
-    pairs = boilerplate_pairs(src, tgt, src_kinds, tgt_kinds)
+    pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)
     return PairScorer(Side(**src_features), Side(**tgt_features), weights, boilerplate_pairs=pairs)
 
 

@@ -6,8 +6,8 @@ word for word: their MT overlap is that of unrelated sentences, so pairing them 
 leaving both out at the boilerplate skip cost, and with embeddings alone a footer may pair with
 the other side's byline. Two boilerplate lines of compatible kinds (`KIND_GROUPS`) that share an
 anchor (`mt.text.boilerplate.boilerplate_anchors`: a web or e-mail address, an agency name)
-are a pair; `signals.PairScorer` prices such a 1-1 bead like a typical translation, and never
-pairs two boilerplate lines of kinds that do not stand for each other.
+are a pair: `BoilerplatePairs.price` makes such a 1-1 bead cost what a typical translation does,
+and forbids 1-1 beads of two boilerplate lines of kinds that never stand for each other.
 """
 
 from __future__ import annotations
@@ -22,21 +22,29 @@ KIND_GROUPS = ({"copyright"}, {"caption"}, {"byline", "email", "dateline"}, {"re
 _GROUP = {kind: number for number, group in enumerate(KIND_GROUPS) for kind in group}
 
 
-def boilerplate_pairs(
-    src: list[str], tgt: list[str], src_kinds: list[str | None], tgt_kinds: list[str | None]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted cell keys i * len(tgt) + j of (source i, target j) boilerplate lines that pair, and
-    of those that must not: boilerplate of kinds that never stand for each other (a byline and
-    a copyright footer)."""
-    tgt_lines = [(j, _GROUP[kind], boilerplate_anchors(tgt[j])) for j, kind in enumerate(tgt_kinds) if kind]
-    paired, apart = [], []
-    for i, kind in enumerate(src_kinds):
-        if not kind:
-            continue
-        group, anchors = _GROUP[kind], boilerplate_anchors(src[i])
-        for j, other_group, other in tgt_lines:
-            if other_group != group:
-                apart.append(i * len(tgt) + j)
-            elif anchors & other:
-                paired.append(i * len(tgt) + j)
-    return np.array(paired, dtype=np.int64), np.array(apart, dtype=np.int64)
+class BoilerplatePairs:
+    """Which 1-1 cells pair two boilerplate lines (priced like a typical translation) and which
+    must not (boilerplate of kinds that never stand for each other: a byline and a copyright footer)."""
+
+    def __init__(self, src: list[str], tgt: list[str], src_kinds: list[str | None], tgt_kinds: list[str | None]):
+        self.m = len(tgt)
+        self.src_group = np.array([_GROUP[kind] if kind else -1 for kind in src_kinds], dtype=np.int64)
+        self.tgt_group = np.array([_GROUP[kind] if kind else -1 for kind in tgt_kinds], dtype=np.int64)
+        tgt_anchors = {j: boilerplate_anchors(tgt[j]) for j in np.flatnonzero(self.tgt_group >= 0)}
+        keys = []
+        for i in np.flatnonzero(self.src_group >= 0):
+            anchors = boilerplate_anchors(src[i])
+            keys += [i * self.m + j for j, other in tgt_anchors.items() if self.tgt_group[j] == self.src_group[i] and anchors & other]
+        self.paired = np.array(sorted(keys), dtype=np.int64)
+
+    def price(self, cost: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """1-1 bead costs of source sentences rows-1 and target sentences cols-1, adjusted."""
+        src_group, tgt_group = self.src_group[rows - 1], self.tgt_group[cols - 1]
+        both = np.flatnonzero((src_group >= 0) & (tgt_group >= 0))
+        if not len(both):
+            return cost
+        cost = np.array(cost, dtype=np.float64)
+        paired = np.isin((rows[both] - 1) * self.m + cols[both] - 1, self.paired)
+        cost[both[paired]] = np.minimum(cost[both[paired]], 0.0)  # a typical translation's cost
+        cost[both[src_group[both] != tgt_group[both]]] = np.inf
+        return cost

@@ -222,12 +222,10 @@ class PairScorer:
         ratio: float | None = None,
         skip: float | None = None,
         length_sigma: float | None = None,
-        boilerplate_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+        boilerplate_pairs=None,
     ):
         self.src, self.tgt, self.w = src, tgt, weights
-        # cell keys i * m + j of boilerplate lines that pair and that must not (`aligners.boilerplate_pairs`)
-        none = np.zeros(0, dtype=np.int64)
-        self.boilerplate_paired, self.boilerplate_apart = boilerplate_pairs or (none, none)
+        self.boilerplate_pairs = boilerplate_pairs  # `aligners.boilerplate_pairs.BoilerplatePairs`, finest level only
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
         self._overlaps: dict[tuple, np.ndarray] = {}
@@ -430,10 +428,8 @@ class PairScorer:
         cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
-        if a == b == 1 and len(self.boilerplate_paired) + len(self.boilerplate_apart):
-            cells = (rows - 1) * self.m + cols - 1
-            cost = np.where(np.isin(cells, self.boilerplate_paired), np.minimum(cost, 0.0), cost)  # a typical translation's
-            cost = np.where(np.isin(cells, self.boilerplate_apart), np.inf, cost)
+        if a == b == 1 and self.boilerplate_pairs is not None:
+            cost = self.boilerplate_pairs.price(cost, rows, cols)
         return cost
 
     def _semantic(self, rows, cols, a, b, part: bool = False) -> np.ndarray | None:

@@ -4,11 +4,12 @@ checked through `dari qa` on a news article pair written for these tests (tests/
 import json
 import os
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from aligners.aligner import align_articles
-from aligners.boilerplate_pairs import boilerplate_pairs
+from aligners.boilerplate_pairs import BoilerplatePairs
 from mt.cli import main
 from mt.text.article import Article
 
@@ -26,9 +27,12 @@ def articles():
 def test_footers_and_credits_pair_by_kind_and_shared_anchor_but_a_byline_never_pairs_with_a_footer():
     src = ["김민준 기자 minjun@asiae.co.kr", KO_FOOTER, "AP연합뉴스", "[아시아경제 김민준 기자]"]
     tgt = ["Photo by AP Yonhap News Agency", EN_FOOTER, "By Kim Min-jun"]
-    paired, apart = boilerplate_pairs(src, tgt, ["byline", "copyright", "caption", "byline"], ["caption", "copyright", "byline"])
-    assert sorted(divmod(int(key), len(tgt)) for key in paired) == [(1, 1), (2, 0)]  # the byline shares no anchor
-    assert (0, 1) in [divmod(int(key), len(tgt)) for key in apart]  # byline and footer: kinds that never pair
+    pairs = BoilerplatePairs(src, tgt, ["byline", "copyright", "caption", "byline"], ["caption", "copyright", "byline"])
+    rows, cols = np.repeat(np.arange(1, 5), 3), np.tile(np.arange(1, 4), 4)  # every 1-1 cell (1-based ends)
+    cost = pairs.price(np.ones(12), rows, cols).reshape(4, 3)
+    assert cost[1, 1] == cost[2, 0] == 0.0  # footer with footer, credit with credit: a typical translation
+    assert cost[3, 2] == 1.0  # bylines of the same kind share no anchor: left to the other signals
+    assert cost[0, 1] == cost[1, 0] == np.inf  # a byline and a footer, a footer and a credit never pair
 
 
 def run_qa(tmp_path, *args):
