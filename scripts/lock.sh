@@ -33,7 +33,8 @@ python_version=$("$env_dir/bin/python" -c 'import platform; print(platform.pytho
   echo "# \`pip install -c constraints.txt -e \".[test]\"\`. Regenerate it with one command: scripts/lock.sh"
   # A local label (+cpu) would refuse the CUDA build where a GPU user wants it; ==2.13.0 accepts
   # either, and pip takes the CPU one wherever it can see it (README: CPU-only machines).
-  "${pip[@]}" freeze --exclude-editable | sed 's/+[A-Za-z0-9.]*$//' | LC_ALL=C sort -f
+  # --all: setuptools is a dependency (torch's) like any other; pip itself is the installer, not one.
+  "${pip[@]}" freeze --all --exclude-editable | grep -v '^pip==' | sed 's/+[A-Za-z0-9.]*$//' | LC_ALL=C sort -f
 } > constraints.txt.new
 mv constraints.txt.new constraints.txt
 echo "constraints.txt: $(grep -vc '^#' constraints.txt) packages pinned" >&2
