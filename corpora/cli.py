@@ -6,6 +6,8 @@ import json
 
 import click
 
+from aligners.defaults import E5
+from aligners.options import embed_option, max_merge_option
 from corpora.filters import FilterSettings
 from corpora.writers import FORMATS
 
@@ -31,8 +33,8 @@ def corpus() -> None:
 @click.option("--exclude", multiple=True, metavar="FILE",
               help="Test set whose sentences must not appear in the corpus (plain lines, .tsv, .jsonl, .tmx, .ko/.en); repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, help="Processes aligning documents in parallel; output order does not depend on it.")
-@click.option("--embed", type=click.Choice(["e5", "none"]), default="e5", help="Sentence embeddings the aligner uses.")
-@click.option("--max-merge", type=click.IntRange(min=1), default=3, help="Most sentences the aligner merges on one side of a bead.")
+@embed_option(E5)
+@max_merge_option()
 def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int, max_chars: int, min_ratio: float,
           max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, max_merge: int) -> None:
     """Segment, align and filter article pairs into a parallel corpus with provenance.
@@ -56,6 +58,8 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
         f"{stats['documents_reused']:,} reused); {stats['rejected']:,} rejects in rejects.jsonl",
         err=True,
     )
+    for doc, problem in stats["mt_unusable"].items():
+        click.echo(f"warning: {doc}: aligned without its MT: {problem}", err=True)
 
 
 @corpus.command()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import click
 
+from aligners.agreement import PAIR_MIN_CHRF
+from aligners.defaults import NO_EMBED
+from aligners.options import embed_option, max_merge_option
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
 from mt.io.errors import DariError
@@ -139,13 +142,11 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
               help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
                    "[default: translate with --model]")
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
-@click.option("--embed", default="none",
-              help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
-                   "no better on the QA benchmark).")
+@embed_option(NO_EMBED, "The MT alone aligns as well on the QA benchmark (docs/benchmarks.md), much faster.")
 @click.option("--confirm", default=None,
-              help="Embedding that must confirm a 1-1 pair the MT does not (chrF < 25), else it is an omission plus "
-                   "an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
-@click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
+              help=f"Embedding that must confirm a 1-1 pair the MT does not (chrF < {PAIR_MIN_CHRF:g}), else it is an omission "
+                   "plus an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
+@max_merge_option()
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
 def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):

@@ -14,6 +14,7 @@ from mt.cache import TranslationCache, default_cache_path
 from mt.io.errors import DariError
 from mt.io.files import atomic_output
 from mt.models import DEFAULT_MODEL
+from mt.translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS
 
 _DEFAULTS = GenerationOptions()
 _UNSAFE = re.compile(r"[^\w.\-가-힣]+")
@@ -58,8 +59,8 @@ def _write_documents(translated, out: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", help="text: the article rebuilt in English; jsonl: one record per source sentence.")
 @click.option("--beams", type=click.IntRange(1, 64), default=_DEFAULTS.beams, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 4096), default=_DEFAULTS.max_length, help="Maximum output tokens per sentence; longer sentences are split (flag `split`).")
-@click.option("--batch-size", type=click.IntRange(1, 4096), default=32, help="Most sentences per model call.")
-@click.option("--batch-tokens", type=click.IntRange(16, 1 << 20), default=4096, help="Most padded source tokens per model call (longest sentence × sentences).")
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=DEFAULT_BATCH_SIZE, help="Most sentences per model call.")
+@click.option("--batch-tokens", type=click.IntRange(16, 1 << 20), default=DEFAULT_BATCH_TOKENS, help="Most padded source tokens per model call (longest sentence × sentences).")
 @click.option("--backend", type=click.Choice(BACKENDS), default="auto", help="ct2: CTranslate2 (the model is converted once into the cache: int8 on CPU, float16 on CUDA); hf: transformers; auto: ct2 when the ctranslate2 package is installed, else hf.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="auto: CUDA (float16) when available, else CPU.")
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")

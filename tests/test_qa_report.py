@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from aligners.beads import Bead
 from eval.html_report import render_html
-from eval.qa import build_report, check_document, report_json, sides_from_sentences
+from eval.qa import build_report, check_document, report_json
+from mt.text.article import Article
 from flores_rows import flores_article
 from mt.cli import main
 
@@ -33,8 +34,8 @@ def parsed_tags(page):
 
 
 def attack_report():
-    ko = sides_from_sentences([ATTACK_KO, "야당은 반대했다."], "ko")
-    en = sides_from_sentences([ATTACK_EN, "The opposition objected."], "en")
+    ko = Article.from_lines([ATTACK_KO, "야당은 반대했다."], "ko")
+    en = Article.from_lines([ATTACK_EN, "The opposition objected."], "en")
     mt = ["</td><script>alert(1)</script> The government announced.", "The opposition opposed it."]
     doc = check_document(ATTACK_NAME, ko, en, mt, [Bead([0], [0]), Bead([1], [1])])
     return build_report([doc], {})
@@ -114,7 +115,7 @@ def test_mt_file_of_the_wrong_shape_is_a_one_line_error(tmp_path):
     out = tmp_path / "r.json"
     result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]), "-o", str(out))
     assert result.exit_code == 2
-    assert f"{paths['mt']}: has 2 non-empty lines; expected one per Korean sentence" in result.output
+    assert f"{paths['mt']}: has 2 non-empty lines; expected one per source sentence" in result.output
     assert not out.exists()
 
 

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import click
 
-from mt.text.boilerplate import KINDS, paragraph_kinds
 from mt.io.files import STDIN, read_text, write_text
-from mt.text.segment import LANGS, split_paragraphs
+from mt.text.article import Article
+from mt.text.boilerplate import KINDS
+from mt.text.segment import LANGS
 
 
 def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:
     """Output lines for `text`: sentences, "" between paragraphs, optionally KIND-prefixed."""
+    article = Article.segment(text, lang)
     lines: list[str] = []
-    for sentences in split_paragraphs(text, lang):
+    for units in article.by_paragraph():
         if lines:
             lines.append("")
-        if mark_boilerplate:
-            kinds = paragraph_kinds(sentences, lang)
-            lines.extend(f"{kind or 'text'}\t{sentence}" for kind, sentence in zip(kinds, sentences))
-        else:
-            lines.extend(sentences)
+        for k in units:
+            sentence = article.sentences[k]
+            lines.append(f"{article.boilerplate[k] or 'text'}\t{sentence}" if mark_boilerplate else sentence)
     return lines
 
 
