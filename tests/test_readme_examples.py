@@ -31,6 +31,9 @@ Models (tests cannot reach the Hugging Face hub)
   and M2M-100 ids, the tiny Marian for the others. So commands stay exactly as written, down to
   the default model; the tiny models translate into gibberish, which these tests do not judge.
 - `--model ./my-model` is the tiny Marian copied to `my-model/`.
+- The `dari serve` section (blocks that start the server) is run as written by
+  tests/test_readme_serve.py, which works the pages of the running server; here only its
+  `pip install` command is run, like the set-up commands.
 - `--device cuda` runs as written where CTranslate2 or torch sees a CUDA GPU; elsewhere it must fail
   with one line naming CUDA and exit code 2, as the README says.
 
@@ -178,8 +181,17 @@ def _is_setup(command: Command) -> bool:
     return command.text.startswith("pip ")
 
 
-SETUP_BLOCKS = [b for b in BLOCKS if b.language == "shell" and any(_is_setup(c) for c in b.commands)]
-SHELL_BLOCKS = [b for b in BLOCKS if b.language == "shell" and b not in SETUP_BLOCKS]
+def _starts_server(block: Block) -> bool:
+    return any(re.match(r"dari serve\b", c.text) for c in block.commands)
+
+
+# The `dari serve` section starts a server and works its pages; tests/test_readme_serve.py runs it as
+# written. Here only its install command is run.
+SERVER_BLOCKS = [b for b in BLOCKS if b.language == "shell" and _starts_server(b)]
+SETUP_BLOCKS = [b for b in BLOCKS if b.language == "shell" and b not in SERVER_BLOCKS and any(_is_setup(c) for c in b.commands)]
+SETUP_BLOCKS += [Block("shell", b.line, b.source, [c for c in b.commands if _is_setup(c)]) for b in SERVER_BLOCKS
+                 if any(_is_setup(c) for c in b.commands)]
+SHELL_BLOCKS = [b for b in BLOCKS if b.language == "shell" and b not in SETUP_BLOCKS + SERVER_BLOCKS]
 PYTHON_BLOCKS = [b for b in BLOCKS if b.language == "python"]
 
 
@@ -607,7 +619,14 @@ def test_every_example_block_is_found():
     """Guards the parser: each shell command starts with a program a user has, and no block is empty."""
     assert SETUP_BLOCKS and SHELL_BLOCKS and PYTHON_BLOCKS
     programs = {"dari", "cat", "cp", "ls", "pip", "python"}
-    for block in SHELL_BLOCKS + SETUP_BLOCKS:
+    serve_test = (REPO / "tests" / "test_readme_serve.py").read_text(encoding="utf-8")
+    heading = re.search(r'readme\.index\("(## [^"]+)"\)', serve_test).group(1)
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(heading):]
+    section_end = text.index(heading) + section.index("\n## ", 1)
+    for block in SERVER_BLOCKS:  # run by tests/test_readme_serve.py, which reads that section's blocks
+        assert text.index(heading) < len("\n".join(text.split("\n")[: block.line])) < section_end, block.id
+    for block in SHELL_BLOCKS + SETUP_BLOCKS + SERVER_BLOCKS:
         assert block.commands, f"{block.id}: a shell block without commands"
         for command in block.commands:
             assert _words(command.text)[0] in programs, f"README.md line {command.line}: unexpected command `{command.text}`"
