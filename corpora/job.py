@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
+from aligners.defaults import DEFAULT_MAX_MERGE, E5
 from mt import __version__
 from mt.io.errors import DariError
-from mt.io.files import atomic_output
-from mt.text.boilerplate import paragraph_kinds
-from mt.text.segment import split_paragraphs
+from mt.io.files import atomic_output, check_output_directory, make_output_directory
+from mt.text.article import Article, fit_mt
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
 from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
@@ -44,22 +44,22 @@ from corpora.writers import FORMATS, open_corpus, open_rejects
 WORK_DIR = ".dari-corpus"
 STATS_FILE = "stats.json"
 
-Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=...) -> list[Bead]
+Aligner = Callable[..., list]  # aligner(src: Article, tgt: Article, mt=None, embed=..., max_merge=...) -> list[Bead]
 
 
-def default_aligner(src: list[str], tgt: list[str], mt: list[str] | None = None, embed: str = "e5",
-                    max_merge: int = 3) -> list:
-    from aligners import align
+def default_aligner(src: Article, tgt: Article, mt: list[str] | None = None, embed: str = E5,
+                    max_merge: int = DEFAULT_MAX_MERGE) -> list:
+    from aligners.aligner import align_articles
 
-    return align(src, tgt, mt=mt, embed=embed, max_merge=max_merge)
+    return align_articles(src, tgt, mt=mt, embed=embed, max_merge=max_merge)
 
 
 @dataclass(frozen=True)
 class BuildSettings:
     format: str = "tsv"
     filters: FilterSettings = field(default_factory=FilterSettings)
-    embed: str = "e5"
-    max_merge: int = 3
+    embed: str = E5
+    max_merge: int = DEFAULT_MAX_MERGE
 
     def to_json(self) -> dict:
         """Every setting except the output format: what decides a document's pairs (stats.json shows it)."""
@@ -73,7 +73,7 @@ class BuildSettings:
 
 # Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
 # filter must not leave old documents judged by the old rules.
-_SHARD_CODE = ("mt.text.segment", "mt.text.numbers", "mt.text.boilerplate", "mt.text.script", "corpora.filters", "corpora.job")
+_SHARD_CODE = ("mt.text.article", "mt.text.segment", "mt.text.numbers", "mt.text.boilerplate", "mt.text.script", "corpora.filters", "corpora.job")
 
 
 def _code_fingerprint(aligner: Aligner) -> str:
@@ -98,60 +98,33 @@ class DocumentResult:
     en_sentences: list[str]
     mt_used: bool
     pairs: list[PairRecord]
-
-
-def _fit(pieces: list[str], n: int) -> list[str]:
-    """Exactly n translations from a paragraph's MT sentences: extras join the last, missing ones stay empty."""
-    if len(pieces) > n:
-        return pieces[: n - 1] + [" ".join(pieces[n - 1:])]
-    return pieces + [""] * (n - len(pieces))
-
-
-def _paragraph_ids(paragraphs: list[list[str]]) -> list[int]:
-    """Paragraph number of each sentence."""
-    return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
-
-
-def _boilerplate_kinds(paragraphs: list[list[str]], lang: str) -> list[str | None]:
-    """Kinds per sentence, judged paragraph by paragraph (a caption's description is only
-    recognisable next to its credit)."""
-    return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
-
-
-def _mt_sentences(mt_text: str | None, ko: list[str], ko_paragraphs: list[list[str]]) -> list[str] | None:
-    """The MT as one translation per Korean sentence, or None when it cannot be matched up.
-
-    MT sentences are matched document-wide when the counts agree, then one MT line per Korean
-    sentence, else paragraph by paragraph (a translated article keeps the paragraphs), fitting each
-    paragraph's count to the Korean one.
-    """
-    if mt_text is None:
-        return None
-    mt_paragraphs = split_paragraphs(mt_text, "en")
-    whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
-    if len(whole) == len(ko):
-        return whole
-    if len(mt_paragraphs) == len(ko):
-        return [" ".join(paragraph) for paragraph in mt_paragraphs]
-    if len(mt_paragraphs) == len(ko_paragraphs):
-        return [t for ko_p, mt_p in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt_p, len(ko_p))]
-    return None
+    mt_problem: str = ""  # why a given MT could not be used, or ""
+    mt_whole_paragraphs: int = 0  # paragraphs whose MT did not split like the Korean (aligned whole)
 
 
 def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
-    ko_paragraphs, en_paragraphs = split_paragraphs(doc.ko, "ko"), split_paragraphs(doc.en, "en")
-    ko = [sentence for paragraph in ko_paragraphs for sentence in paragraph]
-    en = [sentence for paragraph in en_paragraphs for sentence in paragraph]
-    mt = _mt_sentences(doc.mt, ko, ko_paragraphs)
-    layout = Layout(kinds={"ko": _boilerplate_kinds(ko_paragraphs, "ko"), "en": _boilerplate_kinds(en_paragraphs, "en")},
-                    paragraphs={"ko": _paragraph_ids(ko_paragraphs), "en": _paragraph_ids(en_paragraphs)})
+    """Segment, fit the MT (if any), align and filter one article pair.
+
+    An MT that cannot be fitted to the Korean (`fit_mt`) is not used: the document is aligned
+    without it and `mt_problem` says why (stats.json counts such documents)."""
+    ko, en = Article.segment(doc.ko, "ko"), Article.segment(doc.en, "en")
+    units, mt, mt_problem, whole = ko, None, "", ()
+    if doc.mt is not None:
+        try:
+            fitted = fit_mt(ko, doc.mt.split("\n"), f"{doc.id} (MT)")
+            units, mt, whole = fitted.article, fitted.mt, fitted.whole_paragraphs
+        except DariError as err:
+            mt_problem = err.message
+    layout = Layout(kinds={"ko": list(ko.boilerplate), "en": list(en.boilerplate)},
+                    paragraphs={"ko": list(ko.paragraphs), "en": list(en.paragraphs)})
     pairs = []
-    for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
-        pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),
-                          list(bead.src), list(bead.tgt), round(float(bead.score), 6))
+    for bead in aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
+        ko_ids, en_ids = units.expand(bead.src), en.expand(bead.tgt)
+        pair = PairRecord(doc.id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),
+                          ko_ids, en_ids, round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))
     reject_unaligned_neighbours(pairs, layout)
-    return DocumentResult(doc.id, ko, en, mt is not None, pairs)
+    return DocumentResult(doc.id, ko.sentences, en.sentences, mt is not None, pairs, mt_problem, len(whole))
 
 
 class ShardStore:
@@ -263,15 +236,11 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
         raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
         raise DariError(f"--jobs must be at least 1, got {jobs}")
+    check_output_directory(out_dir)
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise DariError("exists and is not a directory", out_dir)
-    parent = os.path.dirname(os.path.abspath(out_dir))
-    if not os.path.isdir(parent):
-        raise DariError("parent directory does not exist", out_dir)
-    os.makedirs(out_dir, exist_ok=True)
+    make_output_directory(out_dir)
     with _exclusive(out_dir):
         return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
 
@@ -298,12 +267,20 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
     gate = CorpusGate(excluded)
     counts: collections.Counter = collections.Counter()
     rejected = collections.Counter({reason: 0 for reason in REASONS})
+    mt_unusable: dict[str, str] = {}  # document id -> why its MT file could not be fitted
+    empty: dict[str, list[str]] = {"ko": [], "en": []}  # articles with a side without any sentence
     with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
         for result in _results(docs, store, settings, aligner, jobs, counts):
             counts["documents"] += 1
             counts["documents_mt_used"] += result.mt_used
+            counts["mt_whole_paragraphs"] += result.mt_whole_paragraphs
+            if result.mt_problem:
+                mt_unusable[result.doc] = result.mt_problem
             counts["ko_sentences"] += len(result.ko_sentences)
             counts["en_sentences"] += len(result.en_sentences)
+            for side, sentences in (("ko", result.ko_sentences), ("en", result.en_sentences)):
+                if not sentences:
+                    empty[side].append(result.doc)
             for pair in result.pairs:
                 counts["candidates"] += 1
                 if pair.reason is None:
@@ -327,6 +304,8 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         "documents_reused": counts["documents_reused"],
         "shards_removed": counts["shards_removed"],
         "documents_mt_used": counts["documents_mt_used"],
+        "mt_whole_paragraphs": counts["mt_whole_paragraphs"],
+        "mt_unusable": mt_unusable,
         "ko_sentences": counts["ko_sentences"],
         "en_sentences": counts["en_sentences"],
         "candidates": counts["candidates"],
@@ -336,6 +315,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         "yield": round(counts["accepted"] / counts["candidates"], 4) if counts["candidates"] else 0.0,
         "ko_sentence_yield": round(counts["accepted_ko_sentences"] / counts["ko_sentences"], 4)
         if counts["ko_sentences"] else 0.0,
+        "empty_articles": empty,
         "exclude": exclude,
         "excluded_segments": len(excluded),
         "settings": settings.to_json(),

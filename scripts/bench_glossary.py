@@ -284,9 +284,10 @@ def qa_part(data: str, glossary: Glossary, seed: int, edited: bool) -> dict:
     first edited as in the QA benchmark (aligners.synthetic: sentences merged and dropped,
     bylines added), so terms sit in merged beads and next to dropped sentences; rows whose
     English or Korean was dropped are left out (there is nothing to check or no term)."""
-    from aligners import align
+    from aligners.aligner import align_articles
     from aligners.synthetic import Perturbation, documents, perturb
-    from eval.qa import build_report, check_document, sides_from_sentences
+    from eval.qa import build_report, check_document
+    from mt.text.article import Article
 
     ko, en, mt, urls = flores(data)
     rng = random.Random(f"glossary-qa:{seed}")
@@ -312,9 +313,9 @@ def qa_part(data: str, glossary: Glossary, seed: int, edited: bool) -> dict:
             dropped = {i for bead in doc.gold if bead.src and not bead.tgt for k in bead.src for i in rows if ko[i] in doc.src[k]}
         else:
             src, tgt, hyp, dropped = [ko[i] for i in rows], [references[i] for i in rows], [mt[i] for i in rows], set()
-        beads = align(src, tgt, mt=hyp, embed="none")
-        report = check_document(urls[run.start], sides_from_sentences(src, "ko"), sides_from_sentences(tgt, "en"), hyp, beads,
-                                mt_source="opus-mt-ko-en", glossary=glossary)
+        ko_article, en_article = Article.from_sentences(src, "ko"), Article.from_sentences(tgt, "en")
+        beads = align_articles(ko_article, en_article, mt=hyp, embed="none")
+        report = check_document(urls[run.start], ko_article, en_article, hyp, beads, mt_source="opus-mt-ko-en", glossary=glossary)
         # A source line is one FLORES row, two merged rows, or an inserted byline (no row).
         line_rows = [[i for i in rows if ko[i] in line] for line in src]
         reports.append((report, line_rows, dropped))

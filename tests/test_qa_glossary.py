@@ -7,11 +7,12 @@ from click.testing import CliRunner
 from aligners.beads import Bead
 from eval.checks import BeadText
 from eval.html_report import render_html
-from eval.qa import build_report, check_document, report_json, sides_from_sentences
+from eval.qa import build_report, check_document, report_json
 from eval.term_checks import OTHER, check_terms
 from flores_rows import flores_article
 from mt.cli import main
 from mt.glossary import parse_glossary
+from mt.text.article import Article
 
 GLOSSARY = parse_glossary("개성공단\tKaesong Industrial Complex\tGaeseong Industrial Complex\n"
                           "힌시테인\tKhinshtein\tHinshtein\n시미노프\tSiminoff\tSiminov\n")
@@ -39,7 +40,7 @@ def test_correct_renderings_raise_nothing_and_one_sided_beads_check_only_what_th
 
 
 def document(name, ko, en):
-    return check_document(name, sides_from_sentences(ko, "ko"), sides_from_sentences(en, "en"), list(en),
+    return check_document(name, Article.from_sentences(ko, "ko"), Article.from_sentences(en, "en"), list(en),
                           [Bead([k], [k]) for k in range(len(ko))], glossary=GLOSSARY)
 
 
@@ -62,7 +63,7 @@ def test_batch_report_lists_a_term_rendered_differently_in_different_articles():
 
 def test_html_shows_the_renderings_and_escapes_them():
     glossary = parse_glossary("힌시테인\tKhinshtein\t<b>Hin</b>\n")
-    docs = [check_document(name, sides_from_sentences([ko], "ko"), sides_from_sentences([en], "en"), [en], [Bead([0], [0])], glossary=glossary)
+    docs = [check_document(name, Article.from_sentences([ko], "ko"), Article.from_sentences([en], "en"), [en], [Bead([0], [0])], glossary=glossary)
             for name, ko, en in (("a", "힌시테인이 왔다.", "Khinshtein came."), ("b", "힌시테인이 갔다.", "<b>Hin</b> went."))]
     page = render_html(build_report(docs, {}, glossary))
     assert "Glossary terms rendered in several ways" in page and "<b>Hin" not in page
