@@ -25,6 +25,11 @@ from dataclasses import dataclass, field, replace
 from mt.backends.base import Candidate, GenerationOptions, Output
 from mt.glossary import Glossary, TermMatch, find_rendering, find_variant
 
+# Token batches of a translation run whose forced sentences are decoded again in one call. That
+# call is a few sentences decoded the whole output length: as two calls for a batch of 32 and one
+# of 16 (a quarter of them with terms), it added 0.28x to the wall time of the opus-mt-ko-en
+# architecture, as one call (docs/benchmarks.md, glossary section).
+BATCHES_PER_FORCED_CALL = 4
 # Beam size after a forced prefix. The prefix already fixes most of the sentence, and decoding it
 # again costs as much per token as decoding freely (CTranslate2 steps through it): beam 2 costs
 # 0.63x beam 4 on the opus-mt-ko-en architecture (CPU time, docs/benchmarks.md, glossary section).
@@ -38,7 +43,7 @@ WORD_START = "\u2581"  # SentencePiece's mark of a token that begins a word
 class _Sentence:
     """A sentence with terms while it is worked on: its best hypothesis so far and what was tried."""
 
-    index: int
+    index: tuple[int, int]  # (batch, sentence)
     text: str
     terms: list[TermMatch]
     best: Candidate | None = None
@@ -52,7 +57,17 @@ class _Sentence:
 
 
 def translate_with_terms(backend, sentences: list[str], options: GenerationOptions, glossary: Glossary) -> tuple[list[Output], list[list[str]]]:
-    """Outputs (in order) and the glossary flags of each sentence.
+    """Outputs (in order) and the glossary flags of each sentence of one batch."""
+    [(outputs, flags)] = translate_batches_with_terms(backend, [sentences], options, glossary)
+    return outputs, flags
+
+
+def translate_batches_with_terms(
+    backend, batches: list[list[str]], options: GenerationOptions, glossary: Glossary
+) -> list[tuple[list[Output], list[list[str]]]]:
+    """Outputs and glossary flags of each batch; the sentences that need a forced term are decoded
+    again together, in one call for all the batches (a small call costs nearly as much as a full
+    one: `BATCHES_PER_FORCED_CALL`).
 
     A batch with a term is decoded in one call that returns the n-best lists of every sentence:
     the beam search stops on the beam size alone, so each first hypothesis is the plain
@@ -60,19 +75,25 @@ def translate_with_terms(backend, sentences: list[str], options: GenerationOptio
     shared with glossary-free runs). Variants are suppressed only after a forced prefix, where
     no such sentence is decoded.
     """
-    flags: list[list[str]] = [[] for _ in sentences]
-    work = [_Sentence(i, s, terms) for i, s in enumerate(sentences) if (terms := glossary.find(s))]
-    if not work:
-        return backend.translate_batch(sentences, options), flags
-    candidates = backend.decode_candidates(sentences, options, hypotheses=max(1, options.beams))
-    outputs = [Output(hypotheses[0].text, hypotheses[0].truncated) for hypotheses in candidates]
+    results, work = [], []
+    for number, sentences in enumerate(batches):
+        flags: list[list[str]] = [[] for _ in sentences]
+        found = [_Sentence((number, i), s, terms) for i, s in enumerate(sentences) if (terms := glossary.find(s))]
+        if not found:
+            results.append((backend.translate_batch(sentences, options), flags))
+            continue
+        candidates = backend.decode_candidates(sentences, options, hypotheses=max(1, options.beams))
+        results.append(([Output(hypotheses[0].text, hypotheses[0].truncated) for hypotheses in candidates], flags))
+        for w in found:
+            w.best, w.floor = _best(w, candidates[w.index[1]]), backend.lead_tokens
+        work += found
+    if work:
+        _force_missing(backend, work, options)
     for w in work:
-        w.best, w.floor = _best(w, candidates[w.index]), backend.lead_tokens
-    _force_missing(backend, work, options)
-    for w in work:
-        outputs[w.index] = Output(w.best.text, w.best.truncated)
-        flags[w.index] = ([TERM_FORCED] if w.forced else []) + ([TERM_MISSING] if w.missing() else [])
-    return outputs, flags
+        outputs, flags = results[w.index[0]]
+        outputs[w.index[1]] = Output(w.best.text, w.best.truncated)
+        flags[w.index[1]] = ([TERM_FORCED] if w.forced else []) + ([TERM_MISSING] if w.missing() else [])
+    return results
 
 
 def _best(w: _Sentence, hypotheses: list[Candidate]) -> Candidate:

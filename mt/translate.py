@@ -162,25 +162,48 @@ class Translator:
         context = self._cache_context() if self.cache is not None else ""
         # A sentence over the limit is translated as pieces of at most `limit` tokens.
         budgets = [min(lengths[s], limit) for s in sentences]
-        for indices in token_batches(budgets, self.batch_tokens, self.batch_size):
-            batch = [sentences[i] for i in indices]
-            pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
-            units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
-            translated = dict(zip(units, self._translate_units(units)))
-            finished = []
-            for sentence in batch:
-                parts = [translated[p] for p in pieces[sentence]]
-                flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
-                mt = " ".join(part.mt for part in parts if part.mt)
-                if not mt:
-                    flags.append("empty")
-                results[sentence] = Translation(mt, flags)
-                finished.append((self._key(context, sentence), mt, flags))
-            if self.cache is not None:
-                self.cache.put_many(finished)
-            self.stats.translated += len(batch)
-            if advance:
-                advance(len(batch))
+        batches = [[sentences[i] for i in indices] for indices in token_batches(budgets, self.batch_tokens, self.batch_size)]
+        for group in self._groups(batches):
+            pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for batch in group for s in batch}
+            unit_batches = [list(dict.fromkeys(piece for s in batch for piece in pieces[s])) for batch in group]
+            translated = {}
+            for units, translations in zip(unit_batches, self._translate_unit_batches(unit_batches)):
+                translated.update(zip(units, translations))
+            for batch in group:
+                self._finish_batch(batch, pieces, translated, context, results)
+                if advance:
+                    advance(len(batch))
+
+    def _groups(self, batches: list[list[str]]) -> list[list[list[str]]]:
+        """Batches translated together: one at a time, or with a glossary a few, whose forced
+        sentences share one decoding call (mt.term_decoding); each group is cached when done."""
+        size = 1
+        if self.glossary is not None:
+            from mt.term_decoding import BATCHES_PER_FORCED_CALL as size
+        return [batches[k : k + size] for k in range(0, len(batches), size)]
+
+    def _translate_unit_batches(self, unit_batches: list[list[str]]) -> list[list[Translation]]:
+        if self.glossary is None:
+            return [self._translate_units(units) for units in unit_batches]
+        from mt.term_decoding import translate_batches_with_terms
+
+        decoded = translate_batches_with_terms(self.backend, unit_batches, self.options, self.glossary)
+        return [self._checked(units, outputs, flags) for units, (outputs, flags) in zip(unit_batches, decoded)]
+
+    def _finish_batch(self, batch: list[str], pieces: dict, translated: dict, context: str, results: dict) -> None:
+        """Each sentence from its pieces' translations, into `results` and the cache."""
+        finished = []
+        for sentence in batch:
+            parts = [translated[p] for p in pieces[sentence]]
+            flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
+            mt = " ".join(part.mt for part in parts if part.mt)
+            if not mt:
+                flags.append("empty")
+            results[sentence] = Translation(mt, flags)
+            finished.append((self._key(context, sentence), mt, flags))
+        if self.cache is not None:
+            self.cache.put_many(finished)
+        self.stats.translated += len(batch)
 
     def _decode(self, units: list[str], options: GenerationOptions) -> tuple[list, list[list[str]]]:
         """The backend's outputs and, with a glossary, its flags (term_forced, term_missing) per unit."""
@@ -191,7 +214,10 @@ class Translator:
         return translate_with_terms(self.backend, units, options, self.glossary)
 
     def _translate_units(self, units: list[str]) -> list[Translation]:
-        outputs, flags = self._decode(units, self.options)
+        return self._checked(units, *self._decode(units, self.options))
+
+    def _checked(self, units: list[str], outputs: list, flags: list[list[str]]) -> list[Translation]:
+        """Loops retried with anti-repetition settings, and outputs cut at the length limit flagged."""
         looping = [i for i, (src, out) in enumerate(zip(units, outputs)) if is_repetitive(out.text, src)]
         if looping:
             retry_options = replace(self.options, **ANTI_REPETITION)

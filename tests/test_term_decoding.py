@@ -161,3 +161,29 @@ def test_translate_cli_flags_forced_terms_in_jsonl(tiny_model_dir, tmp_path):
     assert "term_forced" in records[0]["flags"] and "Khinshtein" in records[0]["mt"] and "Kaesong" in records[0]["mt"]
     assert not {"term_forced", "term_missing"} & set(records[1]["flags"])
     assert "term_forced=1" in result.stderr
+
+
+def test_forced_sentences_of_several_batches_are_decoded_again_in_one_call(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}")
+
+    class Forcing(NBestBackend):
+        max_input_tokens = 64
+
+        def count_tokens(self, sentences):
+            return [len(s) for s in sentences]
+
+        def decode_candidates(self, sentences, options, *, hypotheses=1, prefixes=None, suppress=None):
+            self.calls.append(("candidates", list(sentences), hypotheses, prefixes, suppress))
+            if prefixes:
+                return [[Candidate(p + ["▁said"], "Khinshtein said", [])] for p in prefixes]
+            return [[Candidate(["▁He", "▁said"], "He said", [[0.0, 1.0]] * 2)] * hypotheses for _ in sentences]
+
+    backend = Forcing()
+    sentences = [f"힌시테인은 {k}번 말했다." for k in range(6)]
+    translator = Translator(str(tmp_path / "model"), backend_factory=lambda resolved, device: backend, batch_size=2,
+                            options=GenerationOptions(beams=2), glossary=parse_glossary("힌시테인\tKhinshtein\n"))
+    results = translator.translate_sentences(sentences)
+    assert all(r.mt == "Khinshtein said" and r.flags == ["term_forced"] for r in results)
+    first, forced = [c for c in backend.calls if c[3] is None], [c for c in backend.calls if c[3]]
+    assert [len(c[1]) for c in first] == [2, 2, 2] and len(forced) == 1 and sorted(forced[0][1]) == sorted(sentences)

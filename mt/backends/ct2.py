@@ -192,7 +192,7 @@ class CT2Backend:
     def count_tokens(self, sentences: list[str]) -> list[int]:
         return [len(tokens) for tokens in self.tokens.encode(sentences)]
 
-    def _sub_batch(self, sentences: int, beams: int, *, split: bool = True) -> int:
+    def _sub_batch(self, sentences: int, beams: int) -> int:
         """Sentences a worker decodes at once; 0 = the whole batch.
 
         On a CPU, peak memory grows with the hypotheses decoded at once (sentences × beams) much
@@ -208,8 +208,7 @@ class CT2Backend:
         hypotheses = CPU_LOGITS_BUDGET // self.tokens.vocab_size
         if self.decoder_width:
             hypotheses = min(hypotheses, CPU_DECODER_BUDGET // self.decoder_width)
-        largest = max(1, hypotheses // beams)
-        return even_part_size(sentences, largest, self.workers) if split else largest
+        return even_part_size(sentences, max(1, hypotheses // beams), self.workers)
 
     def _decoding_length(self, options: GenerationOptions) -> int:
         """`max_length` counts the end token, as transformers does for Marian models, which force
@@ -265,16 +264,12 @@ class CT2Backend:
         source = self.tokens.encode(sentences)
         lead = self.tokens.target_prefix
         target_prefix = prefixes if prefixes is not None else ([lead] * len(sentences) if lead else None)
-        # Sentences decoded again after a forced prefix are a small share of a batch, which costs
-        # less as one part than split between the workers (9 sentences at beam 2 on the opus-mt-ko-en
-        # architecture: 0.94 s against 1.36 s of CPU time and of wall time).
-        split = prefixes is None
-        results = self._decode(source, target_prefix, options, hypotheses, suppress, split=split)
+        results = self._decode(source, target_prefix, options, hypotheses, suppress)
         if prefixes is not None:
             glued = [i for i, (prefix, result) in enumerate(zip(prefixes, results)) if _continues_word(result.hypotheses[0], len(prefix))]
             if glued:
                 extended = self._after_prefix([source[i] for i in glued], [prefixes[i] for i in glued], options)
-                redone = self._decode([source[i] for i in glued], extended, options, hypotheses, suppress, split=False)
+                redone = self._decode([source[i] for i in glued], extended, options, hypotheses, suppress)
                 for i, result in zip(glued, redone):
                     results[i] = result
         max_decoding_length = self._decoding_length(options)
@@ -287,11 +282,11 @@ class CT2Backend:
             ])
         return out
 
-    def _decode(self, source, target_prefix, options: GenerationOptions, hypotheses: int, suppress, *, split: bool = True) -> list:
+    def _decode(self, source, target_prefix, options: GenerationOptions, hypotheses: int, suppress) -> list:
         return self.translator.translate_batch(
             source,
             target_prefix=target_prefix,
-            max_batch_size=self._sub_batch(len(source), options.beams, split=split),
+            max_batch_size=self._sub_batch(len(source), options.beams),
             beam_size=max(options.beams, hypotheses),
             num_hypotheses=hypotheses,
             max_decoding_length=self._decoding_length(options),
