@@ -33,6 +33,7 @@ from aligners.beads import joined
 from aligners.dp import DEFAULT_MAX_MERGE
 from aligners.embeddings import E5
 from mt import __version__
+from mt.engine.options import EngineSettings
 from mt.io.errors import DariError
 from mt.io.files import atomic_output
 from mt.text.article import Article, fit_mt
@@ -231,12 +232,23 @@ def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSetting
 
 def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), exclude: Iterable[str] = (),
           jobs: int = 1, aligner: Aligner = default_aligner,
-          progress: Callable[[DocumentResult], None] | None = None) -> dict:
-    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes."""
+          progress: Callable[[DocumentResult], None] | None = None,
+          engine: EngineSettings = EngineSettings(), report: Callable[[str], None] | None = None) -> dict:
+    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes.
+
+    `engine` says where documents are processed (this process and `jobs` more, or a Ray cluster:
+    corpora.ray_build); `report` receives the Ray engine's progress lines."""
     if settings.format not in FORMATS:
         raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
         raise DariError(f"--jobs must be at least 1, got {jobs}")
+    results = _results
+    if engine.name == "ray":
+        if jobs > 1:
+            raise DariError("--jobs is for the local engine; with --engine ray use --workers")
+        from corpora.ray_build import ray_results
+
+        results = ray_results(engine, report)
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
@@ -247,7 +259,7 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
         raise DariError("parent directory does not exist", out_dir)
     os.makedirs(out_dir, exist_ok=True)
     with _exclusive(out_dir):
-        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
+        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)
 
 
 @contextlib.contextmanager
@@ -265,7 +277,7 @@ def _exclusive(out_dir: str) -> Iterator[None]:
 
 def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
                   excluded: set[int], jobs: int, aligner: Aligner,
-                  progress: Callable[[DocumentResult], None] | None) -> dict:
+                  progress: Callable[[DocumentResult], None] | None, results=_results) -> dict:
     _remove_temporaries(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
@@ -274,7 +286,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
     rejected = collections.Counter({reason: 0 for reason in REASONS})
     mt_unusable: dict[str, str] = {}  # document id -> why its MT file could not be fitted
     with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
-        for result in _results(docs, store, settings, aligner, jobs, counts):
+        for result in results(docs, store, settings, aligner, jobs, counts):
             counts["documents"] += 1
             counts["documents_mt_used"] += result.mt_used
             counts["mt_whole_paragraphs"] += result.mt_whole_paragraphs
