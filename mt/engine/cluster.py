@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,9 @@ IN_FLIGHT_PER_WORKER = 2  # units queued on each worker: it never idles between 
 WORKER_RESTARTS = 3  # a worker process that dies is restarted, and its units retried, this often
 STALL_NOTICE_S = 60.0  # with no unit finished for this long, say what the workers wait for
 WAIT_TICK_S = 1.0
+CONNECT_TIMEOUT_S = 10.0
+TOKEN_HINT = ("a cluster with token authentication needs RAY_AUTH_MODE=token here and its token in "
+              "~/.ray/auth_token or RAY_AUTH_TOKEN")
 REPORT_EVERY_S = 2.0
 
 
@@ -56,18 +60,34 @@ def ray_session(engine: EngineSettings) -> Iterator[object]:
     quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
     try:
         if address:
+            _check_reachable(address)
             ray.init(address=address, **quiet)
         else:
             from mt.backends.ct2 import available_cores
 
             ray.init(address="local", num_cpus=available_cores(), **quiet)
+    except DariError:
+        raise
     except Exception as err:  # connection and start-up failures come in many types
-        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
-        raise DariError(f"cannot start or reach {where}: {one_line(err)}") from None
+        if not address:
+            raise DariError(f"cannot start a local Ray cluster: {one_line(err)}") from None
+        raise DariError(f"cannot connect to the Ray cluster at {address}: {one_line(err)} ({TOKEN_HINT})") from None
     try:
         yield ray
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds where nothing listens at HOST:PORT; Ray itself retries for many minutes."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return  # `auto` and client addresses: Ray answers those quickly
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as err:
+        raise DariError(f"cannot reach the Ray cluster at {address} ({err.strerror or err}): is `ray start --head` "
+                        "running there, and is the port open?") from None
 
 
 @dataclass(frozen=True)
