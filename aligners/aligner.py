@@ -10,8 +10,9 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
-from aligners.dp import DEFAULT_MAX_MERGE, DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
-from aligners.embeddings import E5, NO_EMBED, span_embeddings
+from aligners.defaults import DEFAULT_MAX_MERGE, E5, NO_EMBED
+from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
+from aligners.embeddings import span_embeddings
 from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
 from mt.text.article import Article
 from mt.text.boilerplate import boilerplate_kind

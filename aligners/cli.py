@@ -12,11 +12,11 @@ import os
 import click
 
 from aligners.beads import Bead, format_bead, joined
-from aligners.dp import MAX_MERGE_LIMIT
-from aligners.embeddings import E5
+from aligners.defaults import MAX_MERGE_LIMIT
+from aligners.defaults import E5
 from aligners.options import embed_option, max_merge_option
 from mt.io.errors import DariError
-from mt.io.files import atomic_output, check_output_dir, read_lines, read_text
+from mt.io.files import atomic_output, check_output, output_key, read_lines, read_text
 from mt.text.article import Article, fit_mt
 
 FORMATS = ("beads", "tsv", "jsonl")
@@ -78,10 +78,21 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
     return jobs
 
 
+def _check_outputs(outputs: list[str], batch: str) -> None:
+    """Every output is checked before any input is read or aligned; two pairs writing one file would lose one."""
+    seen: set[str] = set()
+    for out in outputs:
+        check_output(out)
+        key = output_key(out)
+        if key in seen:
+            raise DariError(f"{out} is the output of two listed document pairs; give each pair its own", batch)
+        seen.add(key)
+
+
 @click.command()
-@click.argument("src", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", required=False, type=click.Path(dir_okay=False))
-@click.option("--mt", "mt_path", type=click.Path(dir_okay=False), help="SRC machine-translated into TGT's language, one line per SRC sentence.")
+@click.argument("src", required=False)
+@click.argument("tgt", required=False)
+@click.option("--mt", "mt_path", help="SRC machine-translated into TGT's language, one line per SRC sentence.")
 @embed_option(E5)
 @max_merge_option()
 @click.option("--gap-merge", type=click.IntRange(0, MAX_MERGE_LIMIT + 1), default=None,
@@ -91,7 +102,7 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.option("-o", "--output", default="-", help="Output file (- for stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="beads", help="beads: [src ids]:[tgt ids]:score; tsv: src, tgt, score; jsonl: with text.")
 @click.option("--segment", is_flag=True, default=False, help="SRC and TGT are raw articles: split them into sentences first.")
-@click.option("--batch", "batch", type=click.Path(dir_okay=False), help="TSV of document pairs (src, tgt, optional mt, out) aligned in one process.")
+@click.option("--batch", "batch", help="TSV of document pairs (src, tgt, optional mt, out) aligned in one process.")
 @click.option("--no-empty", is_flag=True, default=False, help="Leave out one-sided beads (unaligned sentences); their count goes to stderr.")
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
@@ -108,9 +119,8 @@ def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, 
         raise click.UsageError("give SRC and TGT, or --batch LIST.tsv")
     else:
         jobs = [(src, tgt, mt_path, output)]
+    _check_outputs([out for *_, out in jobs], batch or output)
     loaded = [(_job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
-    for _, out in loaded:  # every input and output is checked before anything is written
-        check_output_dir(out)
 
     from aligners.aligner import align_articles
 

@@ -23,9 +23,6 @@ INSERTION: BeadType = (0, 1)
 # Full DP below this many cells; above it, coarse-to-fine.
 FULL_DP_CELLS = 40_000
 DEFAULT_RADIUS = 8
-# Most sentences on one side of a first-pass bead (Vecalign's default), and the most a user may ask for.
-DEFAULT_MAX_MERGE = 3
-MAX_MERGE_LIMIT = 6
 
 
 def bead_types(max_merge: int) -> list[BeadType]:

@@ -15,10 +15,9 @@ from collections import OrderedDict
 
 import numpy as np
 
+from aligners.defaults import E5
 from mt.io.errors import DariError
 
-E5 = "e5"
-NO_EMBED = "none"
 CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
 _cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _models: dict[str, object] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from aligners.dp import DEFAULT_MAX_MERGE, MAX_MERGE_LIMIT
+from aligners.defaults import DEFAULT_MAX_MERGE, MAX_MERGE_LIMIT
 
 
 def embed_option(default: str, why: str = ""):

@@ -6,13 +6,20 @@ import json
 
 import click
 
-from aligners.embeddings import E5
+from aligners.defaults import E5
 from aligners.options import embed_option, max_merge_option
 from corpora.filters import FilterSettings
 from corpora.writers import FORMATS
 from mt.engine.options import engine_options
 
 _DEFAULTS = FilterSettings()
+LANGUAGES = {"ko": "Korean", "en": "English"}
+SHOWN_IDS = 5  # document ids named in a warning; stats.json has them all
+
+
+def _some(ids: list[str]) -> str:
+    more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
+    return ", ".join(ids[:SHOWN_IDS]) + more
 
 
 @click.group()
@@ -63,6 +70,10 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
     )
     for doc, problem in stats["mt_unusable"].items():
         click.echo(f"warning: {doc}: aligned without its MT: {problem}", err=True)
+    empty = {side: ids for side, ids in stats["empty_articles"].items() if ids}
+    if empty:
+        listed = "; ".join(f"no {LANGUAGES[side]} text in {_some(ids)}" for side, ids in empty.items())
+        click.echo(f"warning: articles with an empty side: {listed} (all in {out_dir}/stats.json, empty_articles)", err=True)
 
 
 @corpus.command()
@@ -72,5 +83,7 @@ def stats(path: str, as_json: bool) -> None:
     """Summarize a built corpus directory or a parallel file (.tsv, .jsonl, .tmx, .ko/.en)."""
     from corpora.stats import corpus_summary, format_summary
 
+    from mt.io.files import write_text
+
     summary = corpus_summary(path)
-    click.echo(json.dumps(summary, ensure_ascii=False, indent=2) if as_json else format_summary(summary), nl=as_json)
+    write_text(None, json.dumps(summary, ensure_ascii=False, indent=2) + "\n" if as_json else format_summary(summary))

@@ -30,12 +30,11 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
-from aligners.dp import DEFAULT_MAX_MERGE
-from aligners.embeddings import E5
+from aligners.defaults import DEFAULT_MAX_MERGE, E5
 from mt import __version__
 from mt.engine.options import EngineSettings
 from mt.io.errors import DariError
-from mt.io.files import atomic_output
+from mt.io.files import atomic_output, check_output_directory, make_output_directory
 from mt.text.article import Article, fit_mt
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
@@ -242,6 +241,7 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
         raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
         raise DariError(f"--jobs must be at least 1, got {jobs}")
+    check_output_directory(out_dir)
     results = _results
     if engine.name == "ray":
         if jobs > 1:
@@ -252,12 +252,7 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise DariError("exists and is not a directory", out_dir)
-    parent = os.path.dirname(os.path.abspath(out_dir))
-    if not os.path.isdir(parent):
-        raise DariError("parent directory does not exist", out_dir)
-    os.makedirs(out_dir, exist_ok=True)
+    make_output_directory(out_dir)
     with _exclusive(out_dir):
         return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)
 
@@ -285,6 +280,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
     counts: collections.Counter = collections.Counter()
     rejected = collections.Counter({reason: 0 for reason in REASONS})
     mt_unusable: dict[str, str] = {}  # document id -> why its MT file could not be fitted
+    empty: dict[str, list[str]] = {"ko": [], "en": []}  # articles with a side without any sentence
     with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
         for result in results(docs, store, settings, aligner, jobs, counts):
             counts["documents"] += 1
@@ -294,6 +290,9 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
                 mt_unusable[result.doc] = result.mt_problem
             counts["ko_sentences"] += len(result.ko_sentences)
             counts["en_sentences"] += len(result.en_sentences)
+            for side, sentences in (("ko", result.ko_sentences), ("en", result.en_sentences)):
+                if not sentences:
+                    empty[side].append(result.doc)
             for pair in result.pairs:
                 counts["candidates"] += 1
                 if pair.reason is None:
@@ -328,6 +327,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         "yield": round(counts["accepted"] / counts["candidates"], 4) if counts["candidates"] else 0.0,
         "ko_sentence_yield": round(counts["accepted_ko_sentences"] / counts["ko_sentences"], 4)
         if counts["ko_sentences"] else 0.0,
+        "empty_articles": empty,
         "exclude": exclude,
         "excluded_segments": len(excluded),
         "settings": settings.to_json(),

@@ -7,15 +7,18 @@ the MT of each Korean unit, the aligner's beads, and finally one `BeadReport` pe
 
 from __future__ import annotations
 
+import bisect
 import platform
+import re
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
-from aligners.dp import DEFAULT_MAX_MERGE
+from aligners.defaults import DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from mt import __version__
 from mt.io.errors import DariError
 from mt.text.article import Article, fit_mt
 
@@ -37,6 +40,8 @@ class BeadReport:
     boilerplate: str | None
     flags: list[str]
     notes: list[str]
+    ko_lines: list[int] = field(default_factory=list)  # 1-based lines of the input files, so an editor can find them
+    en_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class DocumentReport:
     flag_counts: dict[str, int]
     boilerplate_beads: int
     beads: list[BeadReport]
+    en_source: str = ""
 
 
 @dataclass
@@ -69,6 +75,7 @@ def check_document(
     *,
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
+    en_source: str = "",
     witness: str | None = None,
     whole_paragraphs: tuple[int, ...] = (),
 ) -> DocumentReport:
@@ -96,6 +103,7 @@ def check_document(
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
     pair_scores = segment_scores(hyps, refs, list(SIMILARITY_METRICS))
     scores_of = dict(zip(two_sided, pair_scores))
+    ko_lines, en_lines = unit_lines(ko), unit_lines(en)
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
         flags, notes = check_bead(text)
@@ -110,14 +118,22 @@ def check_document(
                 index=index, src=src_ids, tgt=tgt_ids, kind=f"{len(src_ids)}-{len(tgt_ids)}", align_score=float(bead.score),
                 ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
                 boilerplate=text.boilerplate, flags=flags, notes=notes,
+                ko_lines=sorted({n for k in bead.src for n in ko_lines[k]}), en_lines=sorted({n for k in bead.tgt for n in en_lines[k]}),
             )
         )
     document_scores = corpus_scores(hyps, refs, list(SIMILARITY_METRICS)) if two_sided else []
     return DocumentReport(
         name=name, mt_source=mt_source, ko_sentences=ko.sentence_count(), en_sentences=en.sentence_count(),
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),
-        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports,
+        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports, en_source=en_source,
     )
+
+
+def unit_lines(article: Article) -> list[range]:
+    """The 1-based lines of the text each unit spans (one, unless a paragraph of a one-sentence-a-line
+    file was made a single unit)."""
+    breaks = [match.start() for match in re.finditer("\n", article.text)]
+    return [range(bisect.bisect_left(breaks, s) + 1, bisect.bisect_left(breaks, max(s, e - 1)) + 2) for s, e in article.spans]
 
 
 def flag_low_similarity(documents: list[DocumentReport]) -> None:
@@ -139,7 +155,7 @@ def build_report(documents: list[DocumentReport], settings: dict) -> QAReport:
     flag_low_similarity(documents)
     pairs = [(b.mt, b.en) for d in documents for b in d.beads if b.chrf is not None]
     scores = corpus_scores([p[0] for p in pairs], [p[1] for p in pairs], list(SIMILARITY_METRICS)) if pairs else []
-    settings = {**settings, "python": platform.python_version()}
+    settings = {**settings, "dari": __version__, "python": platform.python_version()}
     return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings)
 
 
@@ -152,6 +168,7 @@ class ArticlePair:
     en_text: str
     mt_lines: list[str] | None = None
     mt_path: str = ""
+    en_path: str = ""
 
 
 Translate = Callable[[list[str]], list]
@@ -173,7 +190,7 @@ def run_qa(
     only their documents' sentences are embedded.
     """
     from aligners.aligner import align_articles
-    from aligners.embeddings import E5, NO_EMBED
+    from aligners.defaults import E5, NO_EMBED
 
     witness = confirm or (E5 if embed == NO_EMBED else embed)
     witness = None if witness == NO_EMBED else witness
@@ -194,8 +211,8 @@ def run_qa(
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge)
-        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness,
-                                        whole_paragraphs=whole))
+        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source,
+                                        en_source=pair.en_path, witness=witness, whole_paragraphs=whole))
     return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
 
 

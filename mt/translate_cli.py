@@ -13,7 +13,7 @@ from mt.backends.base import BACKENDS, GenerationOptions
 from mt.cache import TranslationCache, default_cache_path
 from mt.engine.options import engine_options
 from mt.io.errors import DariError
-from mt.io.files import atomic_output
+from mt.io.files import STDIN, atomic_output, check_output, check_output_directory, make_output_directory
 from mt.models import DEFAULT_MODEL
 from mt.translate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS
 
@@ -27,28 +27,44 @@ def _output_name(doc_id: str) -> str:
     return _UNSAFE.sub("_", base) + ".en.txt"
 
 
-def _write_documents(translated, out: str | None, fmt: str) -> None:
+def _output_paths(documents, out: str | None, fmt: str) -> tuple[str | None, list[str | None]]:
+    """(directory to create or None, the output of each document), decided and checked before any
+    translation, so a bad -o fails at once instead of after translating everything.
+
+    jsonl is one stream; text is one file for one document, else one NAME.en.txt per document in the
+    directory -o names (created when missing; a trailing slash asks for a directory even for one).
+    """
+    if fmt == "jsonl" or (len(documents) == 1 and not (out and (out.endswith(os.sep) or os.path.isdir(out)))):
+        check_output(out or STDIN)
+        return None, [out]
+    if not out:
+        raise DariError(
+            f"{len(documents)} documents in text format need -o DIRECTORY (one .en.txt per document); "
+            "or use --format jsonl for a single stream"
+        )
+    check_output_directory(out)
+    names = [_output_name(doc.id) for doc in documents]
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        raise DariError(f"several documents would be written to {clashes[0]}; give them distinct names")
+    paths = [os.path.join(out, name) for name in names]
+    if os.path.isdir(out):
+        for path in paths:
+            check_output(path)
+    return out, paths
+
+
+def _write_documents(translated, directory: str | None, paths: list[str | None], fmt: str) -> None:
     if fmt == "jsonl":
-        with atomic_output(out) as handle:
+        with atomic_output(paths[0]) as handle:
             for doc in translated:
                 for record in doc.records:
                     handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
         return
-    if len(translated) == 1 and not (out and os.path.isdir(out)):
-        with atomic_output(out) as handle:
-            handle.write(translated[0].text)
-        return
-    if not out or not os.path.isdir(out):
-        raise DariError(
-            f"{len(translated)} documents in text format need -o DIRECTORY (one .en.txt per document); "
-            "or use --format jsonl for a single stream"
-        )
-    names = [_output_name(doc.document.id) for doc in translated]
-    clashes = sorted({name for name in names if names.count(name) > 1})
-    if clashes:
-        raise DariError(f"several documents would be written to {clashes[0]}; give them distinct names")
-    for doc, name in zip(translated, names):
-        with atomic_output(os.path.join(out, name)) as handle:
+    if directory:
+        make_output_directory(directory)
+    for doc, path in zip(translated, paths):
+        with atomic_output(path) as handle:
             handle.write(doc.text)
 
 
@@ -81,6 +97,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
     from mt.translate import Translator
 
     documents = collect_documents(inputs)
+    directory, paths = _output_paths(documents, out, fmt)
     if not quiet:
         for doc in documents:
             share = hangul_share(doc.text)
@@ -99,7 +116,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         finally:
             if cache is not None:
                 cache.close()
-        _write_documents(translated, out, fmt)
+        _write_documents(translated, directory, paths, fmt)
         if report:
             report(summary.describe())
         return
@@ -130,7 +147,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
             bar.close()
         if cache is not None:
             cache.close()
-    _write_documents(translated, out, fmt)
+    _write_documents(translated, directory, paths, fmt)
     if not quiet:
         s = translator.stats
         flags = " ".join(f"{k}={v}" for k, v in sorted(s.flags.items())) or "none"

@@ -119,3 +119,10 @@ def test_corpus_build_says_when_an_mt_file_cannot_be_used(tmp_path):
     stats = build(str(source), str(tmp_path / "out"), aligner=positional_aligner)
     assert stats["documents_mt_used"] == 0
     assert stats["mt_unusable"] == {"a": "a (MT): has 2 non-empty lines; expected one per source sentence (3) or one per source paragraph (3)"}
+
+
+def test_loose_sentences_are_each_judged_alone_as_the_aligner_judges_bare_lists():
+    sentences = ["A soldier walks past a destroyed tank near the border.", "Photo by AP Yonhap News Agency"]
+    assert Article.from_sentences(sentences, "en").boilerplate == (None, "caption")
+    assert Article.from_sentences(sentences, "en").paragraphs == (0, 1)
+    assert Article.from_lines(sentences, "en").boilerplate == ("caption", "caption")

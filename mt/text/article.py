@@ -72,6 +72,14 @@ class Article:
         kinds = [kind for group in groups for kind in paragraph_kinds(group, lang)]
         return cls(text, lang, tuple(spans), tuple(paragraphs), tuple(kinds), tuple(ids), line_ids=True)
 
+    @classmethod
+    def from_sentences(cls, sentences: list[str], lang: str) -> Article:
+        """Loose sentences with no paragraph structure (benchmarks, Python callers): each is a
+        paragraph of its own, judged alone, as `aligners.align` judges bare sentence lists."""
+        article = cls.from_lines(sentences, lang)
+        kinds = tuple(paragraph_kinds([sentence], lang)[0] for sentence in article.sentences)
+        return replace(article, paragraphs=tuple(range(len(article))), boilerplate=kinds, line_ids=False)
+
     @cached_property
     def sentences(self) -> list[str]:
         """Unit texts; a whole paragraph of a one-sentence-a-line file reads as one line."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from mt.io.files import STDIN, read_text, write_text
+from mt.io.files import STDIN, check_output, read_text, write_text
 from mt.text.article import Article
 from mt.text.boilerplate import KINDS
 from mt.text.segment import LANGS
@@ -28,13 +28,14 @@ def segment_lines(text: str, lang: str, mark_boilerplate: bool) -> list[str]:
 
 
 @click.command()
-@click.argument("file", default=STDIN, type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("file", default=STDIN)
 @click.option("--lang", type=click.Choice(LANGS), default="ko", help="Language of the text.")
 @click.option("--mark-boilerplate", is_flag=True, default=False,
               help=f"Prefix each sentence with its kind ({', '.join(('text',) + KINDS)}) and a tab.")
-@click.option("-o", "--output", default=STDIN, type=click.Path(allow_dash=True), help="Output file; - is stdout.")
+@click.option("-o", "--output", default=STDIN, help="Output file; - is stdout.")
 def segment(file: str, lang: str, mark_boilerplate: bool, output: str) -> None:
     """Split FILE (default: stdin) into sentences, one per line; paragraphs are kept as empty lines."""
+    check_output(output)
     text = read_text(file)
     lines = segment_lines(text, lang, mark_boilerplate)
     write_text(output, "\n".join(lines) + "\n")
