@@ -10,19 +10,16 @@ free to rerun. They can be deleted at any time; the work is then simply redone.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import os
-import time
 
 from mt import __version__
 from mt.cache import cache_root
 from mt.io.files import atomic_output
 
 PARTS_DIR = "chunks"
-ABANDONED_AFTER_S = 3600  # a temporary part file this old belongs to no running job
 
 
 def code_fingerprint(package: str = "mt") -> str:
@@ -50,7 +47,6 @@ class PartStore:
 
     def __init__(self, root: str | None = None):
         self.root = root or os.path.join(cache_root(), PARTS_DIR)
-        self._swept: set[str] = set()
 
     def path(self, key: str) -> str:
         return os.path.join(self.root, key[:2], key + ".jsonl")
@@ -70,20 +66,7 @@ class PartStore:
     def save(self, key: str, rows: list[dict]) -> None:
         path = self.path(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.dirname(path) not in self._swept:
-            self._swept.add(os.path.dirname(path))
-            self._remove_abandoned(os.path.dirname(path))
         with atomic_output(path) as handle:
             handle.write(json.dumps({"ids": [row["id"] for row in rows]}, ensure_ascii=False) + "\n")
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    @staticmethod
-    def _remove_abandoned(directory: str) -> None:
-        """Temporary files that a job killed with -9 left behind; young ones may belong to a running job."""
-        now = time.time()
-        for entry in os.scandir(directory):
-            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    if now - entry.stat().st_mtime > ABANDONED_AFTER_S:
-                        os.unlink(entry.path)
