@@ -40,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from mt.engine.options import DEFAULT_CHUNK  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
 
 ARCHITECTURE = "opus-mt-ko-en"
@@ -163,7 +164,7 @@ def main() -> None:
                         help="models, inputs, outputs and dari's cache [default: %(default)s]")
     parser.add_argument("--out-tokens", type=int, default=32, help="target tokens decoded per sentence [default: %(default)s]")
     parser.add_argument("--beams", type=int, default=4, help="[default: %(default)s]")
-    parser.add_argument("--chunk", type=int, default=32, help="articles per Ray chunk [default: %(default)s]")
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="articles per Ray chunk [default: %(default)s]")
     parser.add_argument("--cpus", type=int, default=len(os.sched_getaffinity(0)),
                         help="CPUs of the one worker in `ray` [default: every core here, %(default)s]")
     parser.add_argument("--articles", type=int, default=0, help="only the first N articles, for a quick try (0: all) [default: %(default)s]")

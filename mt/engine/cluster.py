@@ -31,6 +31,7 @@ WORKER_RESTARTS = 3  # a worker process that dies is restarted, and its units re
 STALL_NOTICE_S = 60.0  # with no unit finished for this long, say what the workers wait for
 WAIT_TICK_S = 1.0
 CONNECT_TIMEOUT_S = 10.0
+CLOSE_WAIT_S = 10.0  # for the units of killed workers to report their end
 TOKEN_HINT = ("a cluster with token authentication needs RAY_AUTH_MODE=token here and its token in "
               "~/.ray/auth_token or RAY_AUTH_TOKEN")
 REPORT_EVERY_S = 2.0
@@ -212,9 +213,17 @@ class WorkerPool:
                         f"({self.sizing.describe()} each; free now: {free.get('CPU', 0):g} CPUs, {free.get('GPU', 0):g} GPUs)")
 
     def close(self) -> None:
+        """Stop the workers; units still out (after a failure) are collected and dropped, since Ray
+        logs the error of every failed unit nobody collected."""
         for actor in self.actors:
             with contextlib.suppress(Exception):
                 self.ray.kill(actor, no_restart=True)
+        if self.pending:
+            ready, _ = self.ray.wait(list(self.pending), num_returns=len(self.pending), timeout=CLOSE_WAIT_S)
+            for ref in ready:
+                with contextlib.suppress(Exception):
+                    self.ray.get(ref)
+            self.pending.clear()
 
 
 @dataclass
