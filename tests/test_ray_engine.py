@@ -301,7 +301,7 @@ def test_a_worker_error_in_a_corpus_build_names_the_chunk_keeps_finished_ones_an
 
 def test_without_the_ray_extra_the_engine_is_a_one_line_install_hint(manifest, tiny_model_dir, tmp_path, monkeypatch, fresh_parts):
     monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` does where the extra is not installed
-    result = translate([str(manifest), "--model", str(tiny_model_dir), "--engine", "ray", "--no-cache"], tmp_path)
+    result = translate([str(manifest), "--model", str(tiny_model_dir), "--format", "jsonl", "--engine", "ray", "--no-cache"], tmp_path)
     assert (result.exit_code, result.output) == (2, f"Error: {RAY_EXTRA_HINT}\n")
     result = CliRunner().invoke(main, ["corpus", "build", str(ARTICLES), "-o", str(tmp_path / "out"), "--engine", "ray"])
     assert (result.exit_code, result.output) == (2, f"Error: {RAY_EXTRA_HINT}\n")
