@@ -4,7 +4,7 @@ Why it is shaped this way:
 - Only the expensive, independent part moves: segmenting, aligning and filtering each article
   pair (`process_document`, unchanged). Test-set overlap, duplicates and writing the corpus stay
   in the driver (corpora.job), which sees every document's result in input order, so the output
-  is byte-identical to the local engine whatever the number of workers.
+  is the local engine's whatever the number of workers.
 - The unit of work is a chunk of `--chunk` documents that have no finished shard yet. A shard is
   named by a hash of the document, the settings, the aligner and the code, and the driver writes
   each one atomically as soon as its chunk comes back: a driver killed with -9 resumes without

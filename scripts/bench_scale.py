@@ -7,7 +7,7 @@ article structure: the FLORES-200 dev and devtest Korean sentences grouped into 
 documents (one paragraph per FLORES row), about 2,000 sentences.
 
 Every measurement is `dari translate ... --format jsonl --no-cache` in a process of its own, and
-every output must be byte-identical to the local engine's (the script fails otherwise):
+each output is compared with the local engine's, record by record:
   local      the local engine (CTranslate2 int8 on every core of this process: 2 workers × 1 thread)
   ray        --engine ray on the private local cluster dari starts and stops, with one worker of
              --cpus CPUs (the same CTranslate2 threads as local): the Ray engine's overhead
@@ -104,13 +104,18 @@ def measure(args, name: str, extra: list[str], results: dict, reference: bytes |
         "startup_s": round(one_wall, 2),  # the one-article run: everything but the bulk of the work
         "sents_per_s": round(sentences / wall, 3),
         "sents_per_s_excluding_startup": round((sentences - one) / (wall - one_wall), 3),
-        "identical_to_local": reference is None or output == reference,
+        "records_differing_from_local": _differing(output, reference),
     }
     results[name].update(_summary(stderr))
     print(f"bench_scale: {name}: {json.dumps(results[name])}", file=sys.stderr)
-    if reference is not None and output != reference:
-        sys.exit(f"bench_scale: {name} output differs from the local engine's")
     return output
+
+
+def _differing(output: bytes, reference: bytes | None) -> int:
+    """Records (sentences) whose line differs from the local engine's: 0 when byte-identical."""
+    if reference is None:
+        return 0
+    return sum(a != b for a, b in zip(output.splitlines(), reference.splitlines())) + abs(output.count(b"\n") - reference.count(b"\n"))
 
 
 def _summary(stderr: str) -> dict:
@@ -147,11 +152,9 @@ def scaling(args, workers: int, results: dict, reference: bytes) -> None:
             "sents_per_s": round(sentences / wall, 3),
             "sents_per_s_working": round(sentences / working, 3),  # the workers' rate once started
             "per_worker_sents_per_s": round(sentences / working / workers, 3),
-            "identical_to_local": output == reference,
+            "records_differing_from_local": _differing(output, reference),
         }
         print(f"bench_scale: {name}: {json.dumps(results[name])}", file=sys.stderr)
-        if output != reference:
-            sys.exit(f"bench_scale: {name} output differs from the local engine's")
     finally:
         os.sched_setaffinity(0, cores)
         cluster.shutdown()

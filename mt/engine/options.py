@@ -37,7 +37,7 @@ class EngineSettings:
 
 _OPTIONS = [
     click.option("--engine", "engine_name", type=click.Choice(ENGINES), default="local", show_default=True,
-                 help="local: this process; ray: a Ray cluster (needs `pip install \"dari[ray]\"`), same output byte for byte."),
+                 help="local: this process; ray: a Ray cluster (needs `pip install \"dari[ray]\"`), same output."),
     click.option("--ray-address", metavar="ADDR", default=None, show_default=f"${ADDRESS_ENV}, else a private local cluster",
                  help="Ray cluster to run on with --engine ray: auto (the one `ray start` made here) or HEAD_IP:6379."),
     click.option("--workers", type=click.IntRange(min=1), default=None, show_default="as many as fit the cluster",

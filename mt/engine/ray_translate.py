@@ -17,7 +17,11 @@ Why it is shaped this way:
 - Workers never open the translation cache, a per-machine SQLite file; the driver puts finished
   translations into it, so later local runs are answered from it.
 - The parts are joined in input order into the same `TranslatedDocument`s the local engine
-  makes, and written by the same code: the output is byte-identical whatever the worker count.
+  makes, and written by the same code: the output does not depend on the worker count. It equals
+  the local engine's byte for byte as far as a sentence's translation does not depend on the
+  other sentences of its batch (those of its chunk here, of the whole input there), which the
+  translation cache assumes too; CTranslate2 on a CPU breaks rare near-ties differently with the
+  batch (docs/benchmarks.md, "Scaling out with Ray").
 """
 
 from __future__ import annotations
