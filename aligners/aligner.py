@@ -10,6 +10,7 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
+from aligners.boilerplate_pairs import BoilerplatePairs
 from aligners.defaults import DEFAULT_MAX_MERGE, E5, NO_EMBED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import span_embeddings
@@ -32,15 +33,19 @@ def default_weights(has_mt: bool, has_embed: bool) -> Weights:
     return Weights(length=1.0, anchors=0.5, skip=0.8, merge=0.6)
 
 
-def _skip_scale(sentences: list[str], lang: str, kinds: list[str | None] | None) -> np.ndarray:
+def _kinds(sentences: list[str], lang: str, kinds: list[str | None] | None) -> list[str | None]:
+    """The caller's boilerplate kinds (judged in their paragraphs); without them each sentence is judged alone."""
+    if kinds is None:
+        return [boilerplate_kind(s, lang) for s in sentences]
+    if len(kinds) != len(sentences):
+        raise ValueError(f"{len(kinds)} boilerplate kinds for {len(sentences)} sentences")
+    return kinds
+
+
+def _skip_scale(sentences: list[str], kinds: list[str | None]) -> np.ndarray:
     """Boilerplate, and debris without a single word (scanned page furniture such as `.....`,
     `- _-`, `* * *`), cost a quarter as much to leave unaligned: absorbed into a merge they only
-    blur its boundary. `kinds` are the caller's boilerplate kinds (judged in their paragraphs);
-    without them each sentence is judged alone."""
-    if kinds is None:
-        kinds = [boilerplate_kind(s, lang) for s in sentences]
-    elif len(kinds) != len(sentences):
-        raise ValueError(f"{len(kinds)} boilerplate kinds for {len(sentences)} sentences")
+    blur its boundary."""
     return np.array([BOILERPLATE_SKIP if kind or not has_word(s) else 1.0 for s, kind in zip(sentences, kinds)])
 
 
@@ -62,8 +67,9 @@ def build_scorer(
         raise ValueError(f"mt has {len(mt)} lines but src has {len(src)}: they must be line-aligned")
     has_embed = embed != NO_EMBED
     weights = weights or default_weights(mt is not None, has_embed)
-    src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_lang, src_kinds)}
-    tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_lang, tgt_kinds)}
+    src_kinds, tgt_kinds = _kinds(src, src_lang, src_kinds), _kinds(tgt, tgt_lang, tgt_kinds)
+    src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_kinds)}
+    tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_kinds)}
     if has_embed and src and tgt:
         span_sizes = max_merge if encode_spans else 1  # see Side: other spans sum sentence vectors
         src_features["spans"] = span_embeddings(src, span_sizes, embed)
@@ -73,7 +79,8 @@ def build_scorer(
         src_features["grams"], tgt_features["grams"] = binary_matrix(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
         src_features["anchors"], tgt_features["anchors"] = binary_matrix(*shared_anchors(src, tgt, src_lang, tgt_lang))
-    return PairScorer(Side(**src_features), Side(**tgt_features), weights)
+    pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)
+    return PairScorer(Side(**src_features), Side(**tgt_features), weights, boilerplate_pairs=pairs)
 
 
 def align(

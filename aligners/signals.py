@@ -222,8 +222,10 @@ class PairScorer:
         ratio: float | None = None,
         skip: float | None = None,
         length_sigma: float | None = None,
+        boilerplate_pairs=None,
     ):
         self.src, self.tgt, self.w = src, tgt, weights
+        self.boilerplate_pairs = boilerplate_pairs  # `aligners.boilerplate_pairs.BoilerplatePairs`, finest level only
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
         self._overlaps: dict[tuple, np.ndarray] = {}
@@ -426,6 +428,8 @@ class PairScorer:
         cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
+        if a == b == 1 and self.boilerplate_pairs is not None:
+            cost = self.boilerplate_pairs.price(cost, rows, cols)
         return cost
 
     def _semantic(self, rows, cols, a, b, part: bool = False) -> np.ndarray | None:
