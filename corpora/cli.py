@@ -10,6 +10,7 @@ from aligners.defaults import E5
 from aligners.options import embed_option, max_merge_option
 from corpora.filters import FilterSettings
 from corpora.writers import FORMATS
+from mt.engine.options import engine_options
 
 _DEFAULTS = FilterSettings()
 LANGUAGES = {"ko": "Korean", "en": "English"}
@@ -42,8 +43,9 @@ def corpus() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, help="Processes aligning documents in parallel; output order does not depend on it.")
 @embed_option(E5)
 @max_merge_option()
+@engine_options
 def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int, max_chars: int, min_ratio: float,
-          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, max_merge: int) -> None:
+          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, max_merge: int, engine) -> None:
     """Segment, align and filter article pairs into a parallel corpus with provenance.
 
     INPUT is a directory of NAME.ko.txt + NAME.en.txt (optional NAME.ko.mt.txt, a machine translation
@@ -58,7 +60,8 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
                              max_ratio=max_ratio)
     settings = BuildSettings(format=fmt, filters=filters, embed=embed, max_merge=max_merge)
     with tqdm(desc="documents", unit="doc", disable=None) as bar:  # shown only when stderr is a terminal
-        stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update())
+        stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update(),
+                          engine=engine, report=lambda line: click.echo(line, err=True))
     click.echo(
         f"{out_dir}: {stats['accepted']:,} pairs accepted of {stats['candidates']:,} ({stats['yield']:.1%}) from "
         f"{stats['documents']:,} documents ({stats['documents_processed']:,} processed, "

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from aligners.beads import joined
 from aligners.defaults import DEFAULT_MAX_MERGE, E5
 from mt import __version__
+from mt.engine.options import EngineSettings
 from mt.io.errors import DariError
 from mt.io.files import atomic_output, check_output_directory, make_output_directory
 from mt.text.article import Article, fit_mt
@@ -230,19 +231,30 @@ def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSetting
 
 def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), exclude: Iterable[str] = (),
           jobs: int = 1, aligner: Aligner = default_aligner,
-          progress: Callable[[DocumentResult], None] | None = None) -> dict:
-    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes."""
+          progress: Callable[[DocumentResult], None] | None = None,
+          engine: EngineSettings = EngineSettings(), report: Callable[[str], None] | None = None) -> dict:
+    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes.
+
+    `engine` says where documents are processed (this process and `jobs` more, or a Ray cluster:
+    corpora.ray_build); `report` receives the Ray engine's progress lines."""
     if settings.format not in FORMATS:
         raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
         raise DariError(f"--jobs must be at least 1, got {jobs}")
     check_output_directory(out_dir)
+    results = _results
+    if engine.name == "ray":
+        if jobs > 1:
+            raise DariError("--jobs is for the local engine; with --engine ray use --workers")
+        from corpora.ray_build import ray_results
+
+        results = ray_results(engine, report)
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
     make_output_directory(out_dir)
     with _exclusive(out_dir):
-        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
+        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)
 
 
 @contextlib.contextmanager
@@ -260,7 +272,7 @@ def _exclusive(out_dir: str) -> Iterator[None]:
 
 def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
                   excluded: set[int], jobs: int, aligner: Aligner,
-                  progress: Callable[[DocumentResult], None] | None) -> dict:
+                  progress: Callable[[DocumentResult], None] | None, results=_results) -> dict:
     _remove_temporaries(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
@@ -270,7 +282,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
     mt_unusable: dict[str, str] = {}  # document id -> why its MT file could not be fitted
     empty: dict[str, list[str]] = {"ko": [], "en": []}  # articles with a side without any sentence
     with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
-        for result in _results(docs, store, settings, aligner, jobs, counts):
+        for result in results(docs, store, settings, aligner, jobs, counts):
             counts["documents"] += 1
             counts["documents_mt_used"] += result.mt_used
             counts["mt_whole_paragraphs"] += result.mt_whole_paragraphs

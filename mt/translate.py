@@ -153,6 +153,13 @@ class Translator:
             self.stats.flags.update(translation.flags)
         return out
 
+    def remember(self, translations: dict[str, Translation]) -> None:
+        """Put translations made elsewhere with this translator's settings (on a cluster's workers,
+        which never open the cache) into its cache, under the keys its own lookups use."""
+        if self.cache is not None and translations:
+            context = self._cache_context()
+            self.cache.put_many([(self._key(context, s), t.mt, t.flags) for s, t in translations.items()])
+
     def _translate_uncached(self, sentences: list[str], results: dict[str, Translation]) -> None:
         backend = self.backend
         advance = self.progress(len(sentences)) if self.progress else None

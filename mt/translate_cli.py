@@ -11,6 +11,7 @@ import click
 
 from mt.backends.base import BACKENDS, GenerationOptions
 from mt.cache import TranslationCache, default_cache_path
+from mt.engine.options import engine_options
 from mt.io.errors import DariError
 from mt.io.files import STDIN, atomic_output, check_output, check_output_directory, make_output_directory
 from mt.models import DEFAULT_MODEL
@@ -85,8 +86,9 @@ def _write_documents(translated, directory: str | None, paths: list[str | None],
               help="TSV glossary (korean<TAB>english[<TAB>variants to avoid][<TAB>note]): every term found in a sentence "
                    "appears in its translation, forced where the model does not produce it (flags term_forced, term_missing).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
+@engine_options
 def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, batch_tokens, backend, device, cache_path, no_cache,
-              glossary_path, quiet):
+              glossary_path, quiet, engine):
     """Translate Korean news articles into English.
 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
@@ -108,6 +110,22 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
             if share < 0.5:
                 click.echo(f"warning: {doc.id}: mostly not Korean ({share:.0%} of letters are Hangul); translating anyway", err=True)
     cache = None if no_cache else TranslationCache(cache_path)
+    options = GenerationOptions(beams=beams, max_length=max_length)
+    if engine.name == "ray":
+        from mt.engine.ray_translate import translate_on_ray
+
+        report = None if quiet else lambda line: click.echo(line, err=True)
+        try:
+            translated, summary = translate_on_ray(documents, model=model, revision=revision, backend=backend, device=device,
+                                                   options=options, batch_size=batch_size, batch_tokens=batch_tokens,
+                                                   cache=cache, engine=engine, report=report, glossary=glossary)
+        finally:
+            if cache is not None:
+                cache.close()
+        _write_documents(translated, directory, paths, fmt)
+        if report:
+            report(summary.describe())
+        return
     bars = []
 
     def progress_bar(total):
@@ -122,7 +140,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         revision=revision,
         backend=backend,
         device=device,
-        options=GenerationOptions(beams=beams, max_length=max_length),
+        options=options,
         cache=cache,
         batch_size=batch_size,
         batch_tokens=batch_tokens,
