@@ -18,7 +18,8 @@ from mt.text.numbers import Number, extract_numbers, same_measure
 from mt.repetition import is_repetitive
 from mt.text.script import HANGUL_RUN
 
-FLAGS = ("omission", "addition", "number_mismatch", "number_missing", "untranslated", "low_similarity", "repetition")
+FLAGS = ("omission", "addition", "number_mismatch", "number_missing", "untranslated", "low_similarity", "repetition",
+         "term_missing", "term_variant")  # the last two only with a glossary (eval.term_checks)
 
 _DIGIT = re.compile(r"\d")
 # A similarity outlier sits this many robust standard deviations (1.4826 × MAD) below the median.

@@ -153,14 +153,18 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
               help=f"Embedding that must confirm a 1-1 pair the MT does not (chrF < {PAIR_MIN_CHRF:g}), else it is an omission "
                    "plus an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
 @max_merge_option()
+@click.option("--glossary", "glossary_path", default=None, metavar="FILE",
+              help="TSV glossary (as for `dari translate --glossary`): flag term_missing and term_variant per bead, report "
+                   "terms rendered differently across articles, and translate with it when no --mt is given.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
-def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
+def qa(src, ref, mt, model, embed, confirm, max_merge, glossary_path, output, html_path):
     """Check a published English translation against its Korean source, sentence by sentence.
 
     Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
-    additions, number mismatches, untranslated Hangul, low similarity and MT loops. Bylines,
-    credits and footers are reported as boilerplate, never as omissions.
+    additions, number mismatches, untranslated Hangul, low similarity and MT loops, and with
+    --glossary names not rendered as the glossary says. Bylines, credits and footers are reported
+    as boilerplate, never as omissions.
     """
     from eval.qa import report_json, run_qa
     from mt.io.files import check_output, output_key, write_text
@@ -172,22 +176,29 @@ def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
         check_output(html_path)
         if output_key(html_path) == output_key(output):
             raise DariError("is given to both -o and --html; one report would overwrite the other", html_path)
+    glossary = None
+    if glossary_path:
+        from mt.glossary import load_glossary
+
+        glossary = load_glossary(glossary_path)
     pairs = _article_pairs(src, ref, mt)
     translate = None
     if mt is None:
         from mt.translate import Translator
 
         model = model or DEFAULT_MODEL
-        translate = Translator(model).translate_sentences  # one model load for every article of a batch
+        translate = Translator(model, glossary=glossary).translate_sentences  # one model load for every article of a batch
 
-    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge, confirm=confirm)
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge, confirm=confirm,
+                    glossary=glossary)
     if html_path:
         from eval.html_report import render_html
 
         write_text(html_path, render_html(report))
     write_text(output, report_json(report))
     counts = ", ".join(f"{flag} {count}" for flag, count in report.flag_counts.items() if count) or "no flags"
-    click.echo(f"{len(report.documents)} document(s): {counts}", err=True)
+    varied = f"; {len(report.term_renderings)} glossary term(s) rendered in several ways" if report.term_renderings else ""
+    click.echo(f"{len(report.documents)} document(s): {counts}{varied}", err=True)
 
 
 @click.command("align-eval", cls=AlignEvalCommand)

@@ -32,6 +32,8 @@ FLAG_HELP = {
     "untranslated": "Hangul left in the English or the MT",
     "low_similarity": "MT and English far apart compared with the rest of the document",
     "repetition": "the MT loops",
+    "term_missing": "a glossary term's rendering is missing from the English or the MT",
+    "term_variant": "a glossary term is written as one of its variants to avoid",
 }
 
 STYLE = """
@@ -49,9 +51,10 @@ tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;backg
 figure{margin:.8em 0}figcaption{font-weight:600;margin-bottom:.3em}
 ul.key{list-style:none;padding:0;margin:.3em 0;font-size:12px;color:#444}ul.key li{display:inline-block;margin-right:1.2em}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+.badge.term_missing,.badge.term_variant{background:#6c3483}.variant{color:#c0392b}
 """
 SETTING_NAMES = {"embed": "alignment embeddings", "confirm": "confirming embedding", "max_merge": "most sentences per bead side",
-                 "model": "MT model", "python": "Python"}
+                 "model": "MT model", "python": "Python", "glossary": "glossary"}
 SCORE_LEGEND = (
     ("chrF", "character n-gram F-score (chrF2, 0–100) of the MT against the published English: how close the published "
              "text is to a literal machine translation. A low score alone is not an error (a free but faithful translation "
@@ -76,6 +79,7 @@ def render_html(report: QAReport, *, generated: datetime.date | None = None) -> 
         _about(report, generated or datetime.date.today()),
         *([f'<p class="notes">{BIDI_NOTE}</p>'] if _any_bidi(report) else []),
         _summary(report),
+        _term_renderings(report),
     ]
     for number, document in enumerate(report.documents):
         parts.append(_document(document, number))
@@ -87,10 +91,19 @@ def _any_bidi(report: QAReport) -> bool:
     return any(has_bidi(text) for d in report.documents for b in d.beads for text in (b.ko, b.en, b.mt, *b.notes))
 
 
+def _setting(value) -> str:
+    """A setting as words: the glossary's is a record (path, entries, digest)."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
 def _about(report: QAReport, generated: datetime.date) -> str:
     settings = dict(report.settings)
     version = settings.pop("dari", None)
-    listed = "; ".join(f"{escape(SETTING_NAMES.get(k, k))}: {escape(str(v) if v is not None else '–')}" for k, v in settings.items())
+    listed = "; ".join(f"{escape(SETTING_NAMES.get(k, k))}: {escape(_setting(v))}" for k, v in settings.items())
     legend = "".join(f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in SCORE_LEGEND)
     return (
         f'<p class="about">Made {generated.isoformat()} by dari {escape(version or "(version not recorded)")}. '
@@ -120,6 +133,27 @@ def _summary(report: QAReport) -> str:
         f'<table class="summary"><tr><th>flag</th><th>beads</th><th>meaning</th></tr>{rows}</table>'
         f'<h3>MT vs published English</h3><table class="summary">{scores}</table>'
         f"<h3>Documents</h3><ul>{contents}</ul>"
+    )
+
+
+def _term_renderings(report: QAReport) -> str:
+    """Glossary terms the published English renders in several ways across the batch."""
+    if report.term_renderings is None:
+        return ""
+    if not report.term_renderings:
+        return "<h3>Glossary terms</h3><p>Every glossary term found is rendered one way throughout.</p>"
+    rows = []
+    for term in report.term_renderings:
+        forms = "".join(
+            f'<li><span class="{"variant" if form["variant"] else ""}">{escape(form["form"])}</span>: '
+            f'{form["beads"]} bead(s) in {escape(", ".join(form["documents"]))}</li>'
+            for form in term["renderings"]
+        )
+        rows.append(f'<tr><td lang="ko">{escape(term["ko"])}</td><td>{escape(term["expected"])}</td><td><ul>{forms}</ul></td></tr>')
+    return (
+        "<h3>Glossary terms rendered in several ways</h3>"
+        '<table class="summary"><tr><th>Korean</th><th>glossary</th><th>renderings in the published English</th></tr>'
+        + "".join(rows) + "</table>"
     )
 
 

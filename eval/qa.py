@@ -18,7 +18,9 @@ from aligners.defaults import DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from eval.term_checks import check_terms, term_renderings
 from mt import __version__
+from mt.glossary import Glossary
 from mt.io.errors import DariError
 from mt.text.article import Article, fit_mt
 
@@ -42,6 +44,7 @@ class BeadReport:
     notes: list[str]
     ko_lines: list[int] = field(default_factory=list)  # 1-based lines of the input files, so an editor can find them
     en_lines: list[int] = field(default_factory=list)
+    terms: list[dict] = field(default_factory=list)  # with a glossary: eval.term_checks.TermUse per term
 
 
 @dataclass
@@ -64,6 +67,7 @@ class QAReport:
     flag_counts: dict[str, int]
     scores: list[CorpusScore]
     settings: dict = field(default_factory=dict)
+    term_renderings: list[dict] | None = None  # with a glossary: terms rendered in several ways (eval.term_checks)
 
 
 def check_document(
@@ -78,6 +82,7 @@ def check_document(
     en_source: str = "",
     witness: str | None = None,
     whole_paragraphs: tuple[int, ...] = (),
+    glossary: Glossary | None = None,
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
 
@@ -107,6 +112,10 @@ def check_document(
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
         flags, notes = check_bead(text)
+        terms = []
+        if glossary is not None:
+            more_flags, more_notes, terms = check_terms(text, glossary)
+            flags, notes = flags + more_flags, notes + more_notes
         if (tuple(bead.src), tuple(bead.tgt)) not in aligned:
             notes.append("regrouped from the aligner's beads by the MT check")
         for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
@@ -117,7 +126,7 @@ def check_document(
             BeadReport(
                 index=index, src=src_ids, tgt=tgt_ids, kind=f"{len(src_ids)}-{len(tgt_ids)}", align_score=float(bead.score),
                 ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
-                boilerplate=text.boilerplate, flags=flags, notes=notes,
+                boilerplate=text.boilerplate, flags=flags, notes=notes, terms=terms,
                 ko_lines=sorted({n for k in bead.src for n in ko_lines[k]}), en_lines=sorted({n for k in bead.tgt for n in en_lines[k]}),
             )
         )
@@ -151,12 +160,13 @@ def flag_low_similarity(documents: list[DocumentReport]) -> None:
         document.flag_counts = count_flags([b.flags for b in document.beads])
 
 
-def build_report(documents: list[DocumentReport], settings: dict) -> QAReport:
+def build_report(documents: list[DocumentReport], settings: dict, glossary: Glossary | None = None) -> QAReport:
     flag_low_similarity(documents)
     pairs = [(b.mt, b.en) for d in documents for b in d.beads if b.chrf is not None]
     scores = corpus_scores([p[0] for p in pairs], [p[1] for p in pairs], list(SIMILARITY_METRICS)) if pairs else []
     settings = {**settings, "dari": __version__, "python": platform.python_version()}
-    return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings)
+    renderings = term_renderings(documents) if glossary is not None else None
+    return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings, renderings)
 
 
 @dataclass
@@ -182,12 +192,14 @@ def run_qa(
     embed: str = "none",
     max_merge: int = DEFAULT_MAX_MERGE,
     confirm: str | None = None,
+    glossary: Glossary | None = None,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
     1-1 beads the MT does not confirm are put to the `confirm` embedding (by default the aligner's,
     or the bundled e5, numpy-only and offline, when the aligner uses none; "none" skips the check):
-    only their documents' sentences are embedded.
+    only their documents' sentences are embedded. With a `glossary`, every bead's Korean terms are
+    checked in the English and the MT (`eval.term_checks`).
     """
     from aligners.aligner import align_articles
     from aligners.defaults import E5, NO_EMBED
@@ -212,8 +224,11 @@ def run_qa(
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge)
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source,
-                                        en_source=pair.en_path, witness=witness, whole_paragraphs=whole))
-    return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
+                                        en_source=pair.en_path, witness=witness, whole_paragraphs=whole, glossary=glossary))
+    settings = {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None}
+    if glossary is not None:
+        settings["glossary"] = {"path": glossary.path, "entries": len(glossary.entries), "digest": glossary.digest}
+    return build_report(documents, settings, glossary)
 
 
 def _bead_text(bead: Bead, ko: Article, en: Article, mt: list[str], mt_flags: list[list[str]]) -> BeadText:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from mt.backends.base import BACKENDS, Backend, GenerationOptions
 from mt.batching import token_batches
 from mt.cache import TranslationCache
+from mt.glossary import Glossary, load_glossary
 from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
 from mt.repetition import is_repetitive
@@ -91,6 +92,7 @@ class Translator:
         batch_size: int = DEFAULT_BATCH_SIZE,
         batch_tokens: int = DEFAULT_BATCH_TOKENS,
         progress: Callable[[int], Callable[[int], None]] | None = None,
+        glossary: Glossary | str | None = None,
     ):
         self.resolved = resolve_model(model, revision)
         self.options = options
@@ -99,6 +101,8 @@ class Translator:
         self.batch_tokens = batch_tokens
         self.progress = progress  # called with the number of sentences the model must translate; returns an `advance(n)`
         self.stats = Stats()
+        # Every glossary term in a source sentence must appear in its translation (mt.term_decoding).
+        self.glossary = load_glossary(glossary) if isinstance(glossary, str) else glossary
         self._backend_factory = backend_factory or load_backend(backend)
         self._backend: Backend | None = None
         self.backend_name = getattr(self._backend_factory, "backend_name", "hf")
@@ -116,6 +120,11 @@ class Translator:
         r = self.resolved
         return f"{self.backend_name}\0{self.device}\0{r.model_id}\0{r.revision}\0{self.options.key()}"
 
+    def _key(self, context: str, sentence: str) -> str:
+        """The cache key; with a glossary it holds the hash of the entries that apply to the sentence."""
+        terms = self.glossary.key(sentence) if self.glossary else ""
+        return TranslationCache.key(f"{context}\0glossary={terms}" if terms else context, sentence)
+
     def translate_sentences(self, sentences: list[str]) -> list[Translation]:
         """One Translation per input sentence, in order; duplicates are translated once."""
         results: dict[str, Translation] = {}
@@ -128,7 +137,7 @@ class Translator:
                 self.stats.copied += 1
         if self.cache is not None and todo:
             context = self._cache_context()
-            keys = {s: TranslationCache.key(context, s) for s in todo}
+            keys = {s: self._key(context, s) for s in todo}
             hits = self.cache.get_many(list(keys.values()))
             for sentence in todo:
                 if keys[sentence] in hits:
@@ -149,7 +158,7 @@ class Translator:
         which never open the cache) into its cache, under the keys its own lookups use."""
         if self.cache is not None and translations:
             context = self._cache_context()
-            self.cache.put_many([(TranslationCache.key(context, s), t.mt, t.flags) for s, t in translations.items()])
+            self.cache.put_many([(self._key(context, s), t.mt, t.flags) for s, t in translations.items()])
 
     def _translate_uncached(self, sentences: list[str], results: dict[str, Translation]) -> None:
         backend = self.backend
@@ -160,36 +169,69 @@ class Translator:
         context = self._cache_context() if self.cache is not None else ""
         # A sentence over the limit is translated as pieces of at most `limit` tokens.
         budgets = [min(lengths[s], limit) for s in sentences]
-        for indices in token_batches(budgets, self.batch_tokens, self.batch_size):
-            batch = [sentences[i] for i in indices]
-            pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for s in batch}
-            units = list(dict.fromkeys(piece for s in batch for piece in pieces[s]))
-            translated = dict(zip(units, self._translate_units(units)))
-            finished = []
-            for sentence in batch:
-                parts = [translated[p] for p in pieces[sentence]]
-                flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
-                mt = " ".join(part.mt for part in parts if part.mt)
-                if not mt:
-                    flags.append("empty")
-                results[sentence] = Translation(mt, flags)
-                finished.append((TranslationCache.key(context, sentence), mt, flags))
-            if self.cache is not None:
-                self.cache.put_many(finished)
-            self.stats.translated += len(batch)
-            if advance:
-                advance(len(batch))
+        batches = [[sentences[i] for i in indices] for indices in token_batches(budgets, self.batch_tokens, self.batch_size)]
+        for group in self._groups(batches):
+            pieces = {s: (split_long(s, limit, backend.count_tokens) if lengths[s] > limit else [s]) for batch in group for s in batch}
+            unit_batches = [list(dict.fromkeys(piece for s in batch for piece in pieces[s])) for batch in group]
+            translated = {}
+            for units, translations in zip(unit_batches, self._translate_unit_batches(unit_batches)):
+                translated.update(zip(units, translations))
+            for batch in group:
+                self._finish_batch(batch, pieces, translated, context, results)
+                if advance:
+                    advance(len(batch))
+
+    def _groups(self, batches: list[list[str]]) -> list[list[list[str]]]:
+        """Batches translated together: one at a time, or with a glossary a few, whose forced
+        sentences share one decoding call (mt.term_decoding); each group is cached when done."""
+        size = 1
+        if self.glossary is not None:
+            from mt.term_decoding import BATCHES_PER_FORCED_CALL as size
+        return [batches[k : k + size] for k in range(0, len(batches), size)]
+
+    def _translate_unit_batches(self, unit_batches: list[list[str]]) -> list[list[Translation]]:
+        if self.glossary is None:
+            return [self._translate_units(units) for units in unit_batches]
+        from mt.term_decoding import translate_batches_with_terms
+
+        decoded = translate_batches_with_terms(self.backend, unit_batches, self.options, self.glossary)
+        return [self._checked(units, outputs, flags) for units, (outputs, flags) in zip(unit_batches, decoded)]
+
+    def _finish_batch(self, batch: list[str], pieces: dict, translated: dict, context: str, results: dict) -> None:
+        """Each sentence from its pieces' translations, into `results` and the cache."""
+        finished = []
+        for sentence in batch:
+            parts = [translated[p] for p in pieces[sentence]]
+            flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
+            mt = " ".join(part.mt for part in parts if part.mt)
+            if not mt:
+                flags.append("empty")
+            results[sentence] = Translation(mt, flags)
+            finished.append((self._key(context, sentence), mt, flags))
+        if self.cache is not None:
+            self.cache.put_many(finished)
+        self.stats.translated += len(batch)
+
+    def _decode(self, units: list[str], options: GenerationOptions) -> tuple[list, list[list[str]]]:
+        """The backend's outputs and, with a glossary, its flags (term_forced, term_missing) per unit."""
+        if self.glossary is None:
+            return self.backend.translate_batch(units, options), [[] for _ in units]
+        from mt.term_decoding import translate_with_terms
+
+        return translate_with_terms(self.backend, units, options, self.glossary)
 
     def _translate_units(self, units: list[str]) -> list[Translation]:
-        outputs = self.backend.translate_batch(units, self.options)
+        return self._checked(units, *self._decode(units, self.options))
+
+    def _checked(self, units: list[str], outputs: list, flags: list[list[str]]) -> list[Translation]:
+        """Loops retried with anti-repetition settings, and outputs cut at the length limit flagged."""
         looping = [i for i, (src, out) in enumerate(zip(units, outputs)) if is_repetitive(out.text, src)]
-        flags: list[list[str]] = [[] for _ in units]
         if looping:
             retry_options = replace(self.options, **ANTI_REPETITION)
-            retried = self.backend.translate_batch([units[i] for i in looping], retry_options)
-            for i, out in zip(looping, retried):
+            retried, retried_flags = self._decode([units[i] for i in looping], retry_options)
+            for i, out, more in zip(looping, retried, retried_flags):
                 outputs[i] = out
-                flags[i] = ["repetition"] if is_repetitive(out.text, units[i]) else ["retried"]
+                flags[i] = more + (["repetition"] if is_repetitive(out.text, units[i]) else ["retried"])
         for i, out in enumerate(outputs):
             if out.truncated:  # stopped at --max-length (or the model's limit), not at an end token
                 flags[i].append("truncated")

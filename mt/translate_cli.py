@@ -82,20 +82,26 @@ def _write_documents(translated, directory: str | None, paths: list[str | None],
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="auto: CUDA (float16) when available, else CPU.")
 @click.option("--cache", "cache_path", default=default_cache_path(), metavar="PATH", help="SQLite translation cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@click.option("--glossary", "glossary_path", default=None, metavar="FILE",
+              help="TSV glossary (korean<TAB>english[<TAB>variants to avoid][<TAB>note]): every term found in a sentence "
+                   "appears in its translation, forced where the model does not produce it (flags term_forced, term_missing).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, warnings or summary on stderr.")
 @engine_options
-def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, batch_tokens, backend, device, cache_path, no_cache, quiet, engine):
+def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, batch_tokens, backend, device, cache_path, no_cache,
+              glossary_path, quiet, engine):
     """Translate Korean news articles into English.
 
     INPUTS are text files, directories (their *.txt files), JSONL manifests ({"id": ..., "text": ...}
     per line) or - for stdin (the default). Paragraphs (lines) and the whitespace between sentences
     are kept. JSONL records: {"doc", "para", "sent", "src", "mt", "flags"}; flags: split, repetition,
-    retried, truncated, copied, empty.
+    retried, truncated, copied, empty, and with --glossary term_forced, term_missing.
     """
+    from mt.glossary import load_glossary
     from mt.inputs import collect_documents
     from mt.text.script import hangul_share
     from mt.translate import Translator
 
+    glossary = load_glossary(glossary_path) if glossary_path else None  # a bad row fails before any model loads
     documents = collect_documents(inputs)
     directory, paths = _output_paths(documents, out, fmt)
     if not quiet:
@@ -112,7 +118,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         try:
             translated, summary = translate_on_ray(documents, model=model, revision=revision, backend=backend, device=device,
                                                    options=options, batch_size=batch_size, batch_tokens=batch_tokens,
-                                                   cache=cache, engine=engine, report=report)
+                                                   cache=cache, engine=engine, report=report, glossary=glossary)
         finally:
             if cache is not None:
                 cache.close()
@@ -139,6 +145,7 @@ def translate(inputs, out, model, revision, fmt, beams, max_length, batch_size, 
         batch_size=batch_size,
         batch_tokens=batch_tokens,
         progress=progress_bar if show_progress else None,
+        glossary=glossary,
     )
     try:
         translated = translator.translate_documents(documents)

@@ -97,6 +97,42 @@ def test_translate_on_ray_is_byte_identical_to_local_whatever_the_workers(ray_ad
     assert (tmp_path / "cached.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
 
+# Names of the fixture articles (several chunks hold one); the tiny model never writes them itself.
+RAY_GLOSSARY = ("화이트홀\tWhitehall\n프레드\tFred\n프로벤자노\tProvenzano\tProvenzana\n피트맨\tPitman\n"
+                "아프가니스탄\tAfghanistan\n케냐\tKenya\n부쿠레슈티\tBucharest\n알론소\tAlonso\n")
+
+
+@pytest.mark.slow
+def test_translate_on_ray_with_a_glossary_equals_local_and_fills_the_glossary_aware_cache(
+        ray_address, manifest, tiny_model_dir, tmp_path, fresh_parts):
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text(RAY_GLOSSARY, encoding="utf-8")
+    args = [str(manifest), "--model", str(tiny_model_dir), "--format", "jsonl", "--glossary", str(glossary)]
+    local = translate([*args, "-o", str(tmp_path / "local.jsonl"), "--no-cache"], tmp_path)
+    assert local.exit_code == 0, local.output
+    records = [json.loads(line) for line in (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum("term_forced" in r["flags"] for r in records) >= 8
+    ray_run = translate([*args, "-o", str(tmp_path / "ray.jsonl"), "--engine", "ray", "--workers", "2", "--chunk", "3"], tmp_path)
+    assert ray_run.exit_code == 0, ray_run.output
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+    # The driver cached under the glossary-aware keys: a local run with the glossary translates nothing ...
+    again = translate([*args, "-o", str(tmp_path / "cached.jsonl")], tmp_path)
+    assert re.search(r"\(\d+ distinct\): 0 translated, [1-9]\d* from cache", again.output), again.output
+    assert (tmp_path / "cached.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    # ... and one without it retranslates exactly the sentences that hold a term.
+    plain = translate([*args[:-2], "-o", str(tmp_path / "plain.jsonl")], tmp_path)
+    with_terms = len({r["src"] for r in records if "term_forced" in r["flags"] or "term_missing" in r["flags"]})
+    assert re.search(rf"\(\d+ distinct\): {with_terms} translated", plain.output), plain.output
+
+    # The glossary's content is part of each chunk's name: an edited glossary reuses no chunk.
+    glossary.write_text(RAY_GLOSSARY.replace("Whitehall", "White Hall"), encoding="utf-8")
+    edited = translate([*args, "-o", str(tmp_path / "edited.jsonl"), "--engine", "ray", "--chunk", "3"], tmp_path)
+    assert edited.exit_code == 0, edited.output
+    assert "(0 reused, 7 done by" in edited.output
+    assert "White Hall" in (tmp_path / "edited.jsonl").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_a_rerun_with_every_chunk_finished_starts_no_ray_work(ray_address, manifest, tiny_model_dir, tmp_path, fresh_parts, monkeypatch):
     args = [str(manifest), "--model", str(tiny_model_dir), "--format", "jsonl", "--engine", "ray", "--chunk", "5"]

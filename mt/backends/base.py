@@ -36,6 +36,20 @@ class Output(NamedTuple):
     truncated: bool = False
 
 
+class Candidate(NamedTuple):
+    """One hypothesis from a backend's `decode_candidates` (glossary decoding, `mt.term_decoding`).
+
+    `tokens` are the model's target tokens as strings (a forced language code included), and
+    `attention[k]` the weights over the source tokens when target token k was produced (None
+    where the backend computes them only on request, with its `attention` method).
+    """
+
+    tokens: list[str]
+    text: str
+    attention: list[list[float]] | None
+    truncated: bool = False
+
+
 class Backend(Protocol):
     name: str  # "hf" or "ct2"
     model_id: str  # what the user asked for (hub id or local directory)

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time
 
-from mt.backends.base import GenerationOptions, Output, choose_device
+from mt.backends.base import Candidate, GenerationOptions, Output, choose_device
 from mt.cache import cache_root
 from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
@@ -210,14 +210,17 @@ class CT2Backend:
             hypotheses = min(hypotheses, CPU_DECODER_BUDGET // self.decoder_width)
         return even_part_size(sentences, max(1, hypotheses // beams), self.workers)
 
+    def _decoding_length(self, options: GenerationOptions) -> int:
+        """`max_length` counts the end token, as transformers does for Marian models, which force
+        it into the last slot; CTranslate2's limit counts only the tokens before it."""
+        max_new_tokens = min(options.max_length, self.max_output_tokens)
+        return max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
+
     def translate_batch(self, sentences: list[str], options: GenerationOptions) -> list[Output]:
         if not sentences:
             return []
         source = self.tokens.encode(sentences)
-        # `max_length` counts the end token, as transformers does for Marian models, which force
-        # it into the last slot; CTranslate2's limit counts only the tokens before it.
-        max_new_tokens = min(options.max_length, self.max_output_tokens)
-        max_decoding_length = max(max_new_tokens - (1 if self.reserves_end_token else 0), 1)
+        max_decoding_length = self._decoding_length(options)
         results = self.translator.translate_batch(
             source,
             target_prefix=[self.tokens.target_prefix] * len(source) if self.tokens.target_prefix else None,
@@ -230,6 +233,96 @@ class CT2Backend:
         hypotheses = [result.hypotheses[0] for result in results]
         texts = self.tokens.decode(hypotheses)
         return [Output(text.strip(), len(h) >= max_decoding_length) for text, h in zip(texts, hypotheses)]
+
+    @property
+    def lead_tokens(self) -> int:
+        """Target tokens every hypothesis starts with (a forced language code)."""
+        return len(self.tokens.target_prefix or [])
+
+    def source_tokens(self, sentences: list[str]) -> list[list[str]]:
+        return self.tokens.encode(sentences)
+
+    def target_tokens(self, text: str) -> list[str] | None:
+        return self.tokens.encode_target(text)
+
+    def decode_candidates(
+        self,
+        sentences: list[str],
+        options: GenerationOptions,
+        *,
+        hypotheses: int = 1,
+        prefixes: list[list[str]] | None = None,
+        suppress: list[list[str]] | None = None,
+    ) -> list[list[Candidate]]:
+        """The `hypotheses` best translations of each sentence with their attention.
+
+        With `prefixes` (whole target tokens, the language code included) every hypothesis starts
+        with its sentence's prefix, and the token after the prefix begins a word or is
+        punctuation: where decoding glued a word onto the prefix's last one, the likeliest token
+        that does not is forced too (`_after_prefix`), and that sentence decoded again.
+        """
+        source = self.tokens.encode(sentences)
+        lead = self.tokens.target_prefix
+        target_prefix = prefixes if prefixes is not None else ([lead] * len(sentences) if lead else None)
+        results = self._decode(source, target_prefix, options, hypotheses, suppress)
+        if prefixes is not None:
+            glued = [i for i, (prefix, result) in enumerate(zip(prefixes, results)) if _continues_word(result.hypotheses[0], len(prefix))]
+            if glued:
+                extended = self._after_prefix([source[i] for i in glued], [prefixes[i] for i in glued], options)
+                redone = self._decode([source[i] for i in glued], extended, options, hypotheses, suppress)
+                for i, result in zip(glued, redone):
+                    results[i] = result
+        max_decoding_length = self._decoding_length(options)
+        out = []
+        for result in results:
+            texts = self.tokens.decode(result.hypotheses)
+            out.append([
+                Candidate(tokens, text.strip(), attention, len(tokens) >= max_decoding_length)
+                for tokens, text, attention in zip(result.hypotheses, texts, result.attention)
+            ])
+        return out
+
+    def _decode(self, source, target_prefix, options: GenerationOptions, hypotheses: int, suppress) -> list:
+        return self.translator.translate_batch(
+            source,
+            target_prefix=target_prefix,
+            max_batch_size=self._sub_batch(len(source), options.beams),
+            beam_size=max(options.beams, hypotheses),
+            num_hypotheses=hypotheses,
+            max_decoding_length=self._decoding_length(options),
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty,
+            suppress_sequences=suppress or None,
+            return_attention=True,
+        )
+
+    def _after_prefix(self, source, prefixes: list[list[str]], options: GenerationOptions) -> list[list[str]]:
+        """Each prefix with the likeliest next token that begins a word or is punctuation (of the
+        ALTERNATIVES likeliest), found by decoding one step past the prefix."""
+        limit = self._decoding_length(options)
+        probe = self.translator.translate_batch(
+            source,
+            target_prefix=prefixes,
+            beam_size=1,
+            num_hypotheses=ALTERNATIVES,
+            return_alternatives=True,
+            max_decoding_length=min(max(map(len, prefixes)) + 1, limit),
+        )
+        extended = []
+        for prefix, result in zip(prefixes, probe):
+            nexts = [h[len(prefix)] for h in result.hypotheses if len(h) > len(prefix)]
+            boundary = next((token for token in nexts if not _continues_word([token], 0)), None)
+            extended.append(prefix + [boundary] if boundary and len(prefix) < limit else prefix)
+        return extended
+
+
+# Next tokens looked at when a word must not be glued onto a forced term (a one-step decode).
+ALTERNATIVES = 16
+
+
+def _continues_word(tokens: list[str], position: int) -> bool:
+    """Whether the token at `position` carries on the previous word (SentencePiece: no ▁, a letter or digit)."""
+    return position < len(tokens) and tokens[position][:1].isalnum()
 
 
 ABANDONED_AFTER_S = 6 * 3600  # far longer than converting any model takes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from mt.backends.base import GenerationOptions, Output, choose_device
+from mt.backends.base import Candidate, GenerationOptions, Output, choose_device
 from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
 
@@ -61,6 +61,17 @@ class HFTokens:
     def decode(self, hypotheses: list[list[str]]) -> list[str]:
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
         return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+
+    def encode_target(self, text: str) -> list[str] | None:
+        return target_tokens(self.tokenizer, text)
+
+
+def target_tokens(tokenizer, text: str) -> list[str] | None:
+    """Target tokens of `text` as a word inside a sentence; None if the vocabulary cannot spell it."""
+    ids = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+    if not ids or tokenizer.unk_token_id in ids:
+        return None
+    return tokenizer.convert_ids_to_tokens(ids)
 
 
 def _load_tokenizer(model_dir: str):
@@ -121,3 +132,110 @@ class HFBackend:
             content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
             outputs.append(Output(text.strip(), content >= content_limit))
         return outputs
+
+    @property
+    def lead_tokens(self) -> int:
+        """Target tokens every hypothesis starts with (the language code NLLB and M2M100 force)."""
+        return 1 if "forced_bos_token_id" in self.generate_arguments else 0
+
+    def source_tokens(self, sentences: list[str]) -> list[list[str]]:
+        return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(sentences)["input_ids"]]
+
+    def target_tokens(self, text: str) -> list[str] | None:
+        return target_tokens(self.tokenizer, text)
+
+    def decode_candidates(
+        self,
+        sentences: list[str],
+        options: GenerationOptions,
+        *,
+        hypotheses: int = 1,
+        prefixes: list[list[str]] | None = None,
+        suppress: list[list[str]] | None = None,
+    ) -> list[list[Candidate]]:
+        """As the ct2 backend's, in one `generate` call: each sentence's prefix is forced token by
+        token by a logits processor (so prefixes of any length share the batch), the token right
+        after it must begin a word or be punctuation, and suppressed sequences are bad words.
+
+        Candidates come without attention (a teacher-forced pass costs about as much as the
+        decoding itself); `attention` computes it for the few hypotheses that need it.
+        """
+        import torch
+
+        encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
+        bad_words = list(self.model.generation_config.bad_words_ids or [])
+        bad_words += [self.tokenizer.convert_tokens_to_ids(sequence) for sequence in suppress or []]
+        arguments = dict(self.generate_arguments)
+        beams = max(options.beams, hypotheses)
+        if prefixes is not None:
+            arguments.pop("forced_bos_token_id", None)  # the prefixes hold the language code
+            ids = [self.tokenizer.convert_tokens_to_ids(prefix) for prefix in prefixes]
+            arguments["logits_processor"] = [self._prefix_processor(ids, beams)]
+        max_new_tokens = min(options.max_length, self.max_output_tokens)
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **encoded,
+                num_beams=beams,
+                num_return_sequences=hypotheses,
+                max_new_tokens=max_new_tokens,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                repetition_penalty=options.repetition_penalty,
+                bad_words_ids=bad_words or None,
+                **arguments,
+            )
+        content_limit = max_new_tokens - (1 if self.forces_end_token else 0)
+        texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        out: list[list[Candidate]] = [[] for _ in sentences]
+        for row_index, (row, text) in enumerate(zip(generated[:, 1:].tolist(), texts)):  # position 0 is the decoder start
+            content = next((k for k, token in enumerate(row) if token in self.end_tokens), len(row))
+            tokens = self.tokenizer.convert_ids_to_tokens(row[:content])
+            out[row_index // hypotheses].append(Candidate(tokens, text.strip(), None, content >= content_limit))
+        return out
+
+    def _prefix_processor(self, prefixes: list[list[int]], beams: int):
+        """Forces row b's prefix, then allows only a token that does not continue its last word."""
+        import torch
+        from transformers import LogitsProcessor
+
+        if getattr(self, "_continuations", None) is None:
+            tokens = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
+            self._continuations = torch.tensor([bool(t) and t[0].isalnum() for t in tokens], device=self.device)
+        continuations = self._continuations
+
+        class ForcedPrefix(LogitsProcessor):
+            def __call__(self, input_ids, scores):
+                step = input_ids.shape[1] - 1  # tokens after the decoder start
+                for row in range(scores.shape[0]):
+                    prefix = prefixes[row // beams]
+                    if step < len(prefix):
+                        forced = scores[row, prefix[step]].clamp(min=-1e4)  # even where a penalty banned it
+                        scores[row].fill_(float("-inf"))
+                        scores[row, prefix[step]] = forced
+                    elif step == len(prefix):
+                        width = min(continuations.shape[0], scores.shape[1])
+                        scores[row, :width] = scores[row, :width].masked_fill(continuations[:width], float("-inf"))
+                return scores
+
+        return ForcedPrefix()
+
+    def attention(self, sentences: list[str], hypotheses: list[list[str]]) -> list[list[list[float]]]:
+        """Source weights of each target token of each hypothesis (row k: the step that produced
+        token k), from one teacher-forced pass: the last decoder layer's cross-attention, averaged
+        over heads."""
+        import torch
+
+        encoded = self.tokenizer(sentences, return_tensors="pt", padding=True).to(self.device)
+        start, pad = self.model.config.decoder_start_token_id, self.model.config.pad_token_id
+        rows = [[start] + self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
+        width = max(map(len, rows))
+        decoder_ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows], device=self.device)
+        implementation = self.model.config._attn_implementation
+        self.model.set_attn_implementation("eager")  # fused attention kernels return no weights
+        try:
+            with torch.inference_mode():
+                forward = self.model(**encoded, decoder_input_ids=decoder_ids, output_attentions=True)
+        finally:
+            self.model.set_attn_implementation(implementation)
+        weights = forward.cross_attentions[-1].mean(dim=1)  # (sentences, target, source)
+        lengths = encoded["attention_mask"].sum(dim=1).tolist()
+        return [w[: len(tokens), : int(n)].tolist() for w, tokens, n in zip(weights, hypotheses, lengths)]

@@ -138,6 +138,11 @@ class MarianTokens:
     def decode(self, hypotheses: list[list[str]]) -> list[str]:
         return [self._decode(tokens) for tokens in hypotheses]
 
+    def encode_target(self, text: str) -> list[str] | None:
+        """Target pieces of `text` as a word inside a sentence; None if a piece is not in the vocabulary."""
+        pieces = self.target.encode(text, out_type=str)
+        return pieces if pieces and all(piece in self.vocab for piece in pieces) else None
+
     def _decode(self, tokens: list[str]) -> str:
         ids = [self.vocab.get(token, self.unk_id) for token in tokens]
         pieces = [self.pieces[index] for index in ids if index not in self.special_ids]

@@ -1,7 +1,7 @@
 """Finished chunks of a translation job, kept as part files named by what decides their content.
 
 A part's name is a hash of the chunk's articles (ids and texts), the model and its revision, the
-backend, device and decoding options, and dari's own code; so a part found under that name is
+backend, device and decoding options, the glossary's content, and dari's own code; so a part found under that name is
 exactly what translating the chunk again would give, whichever run or machine wrote it. Parts
 are written atomically (the name appears only once the content is complete) into dari's cache
 directory, beside the translation cache, which makes a killed job resumable and a finished one

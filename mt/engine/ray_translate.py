@@ -2,7 +2,7 @@
 
 Why it is shaped this way:
 - The unit of work is a chunk of `--chunk` consecutive articles, named by a hash of its articles,
-  the model, revision, backend, device, decoding options and dari's code (mt.engine.parts). The
+  the model, revision, backend, device, decoding options, glossary and dari's code (mt.engine.parts). The
   driver writes each finished chunk as a part file, atomically, so a driver killed with -9
   resumes without redoing finished chunks, and a rerun with every part present starts no Ray
   work at all.
@@ -42,6 +42,7 @@ from mt.engine.cluster import (Progress, WorkerFailed, WorkerPool, cluster_nodes
                                progress_printer, ray_session)
 from mt.engine.options import EngineSettings
 from mt.engine.parts import PartStore, chunk_key, code_fingerprint
+from mt.glossary import Entry, Glossary
 from mt.io.errors import DariError
 from mt.models import DEFAULT_MODEL, ResolvedModel
 from mt.translate import (DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, Document, SentenceRecord, Stats, TranslatedDocument,
@@ -66,6 +67,7 @@ class WorkerSpec:
     batch_size: int
     batch_tokens: int
     code: str  # the driver's code fingerprint: every worker must run the same dari
+    glossary: tuple[Entry, ...] = ()  # the run's glossary entries (none: no glossary)
 
     def package_key(self) -> str:
         content = "\0".join([self.model_id, self.revision, self.backend, self.device, self.ct2_version or ""])
@@ -110,7 +112,8 @@ def translate_on_ray(documents: list[Document], *, model: str = DEFAULT_MODEL, r
                      batch_size: int = DEFAULT_BATCH_SIZE, batch_tokens: int = DEFAULT_BATCH_TOKENS,
                      cache: TranslationCache | None = None, engine: EngineSettings = EngineSettings("ray"),
                      store: PartStore | None = None, report: Callable[[str], None] | None = None,
-                     progress: Callable[[Progress], None] | None = None) -> tuple[list[TranslatedDocument], RaySummary]:
+                     progress: Callable[[Progress], None] | None = None,
+                     glossary: Glossary | None = None) -> tuple[list[TranslatedDocument], RaySummary]:
     """Translate `documents` on a Ray cluster: the local engine's result, and a summary of the run.
 
     `report` receives progress and notices as lines (the CLI prints them on stderr); `progress`
@@ -120,12 +123,13 @@ def translate_on_ray(documents: list[Document], *, model: str = DEFAULT_MODEL, r
     name = load_backend(backend).backend_name
     # Resolves the model and makes the cache keys; the model itself only ever loads on the workers.
     keeper = Translator(model, revision=revision, backend_factory=_runs_elsewhere(name), device=run_device,
-                        options=options, cache=cache)
+                        options=options, cache=cache, glossary=glossary)
     resolved = keeper.resolved
     ct2_version = _ct2_version() if name == "ct2" else None
     code = code_fingerprint()
     settings = {"model": resolved.model_id, "revision": resolved.revision, "backend": name, "device": run_device,
-                "options": options.key(), "code": code, "ctranslate2": ct2_version}
+                "options": options.key(), "code": code, "ctranslate2": ct2_version,
+                "glossary": glossary.digest if glossary else None}
     chunks = [documents[i : i + engine.chunk] for i in range(0, len(documents), engine.chunk)]
     keys = [chunk_key(settings, [(doc.id, doc.text) for doc in chunk]) for chunk in chunks]
     store = store or PartStore()
@@ -134,7 +138,7 @@ def translate_on_ray(documents: list[Document], *, model: str = DEFAULT_MODEL, r
     if summary.reused < len(chunks):
         import_ray()  # before converting the model: a missing extra is the one-line install hint
         spec = WorkerSpec(resolved.model_id, resolved.revision, name, run_device, ct2_version, 1, options, batch_size,
-                          batch_tokens, code)
+                          batch_tokens, code, tuple(glossary.entries) if glossary else ())
         job = _Job(chunks, keys, rows, store, keeper, summary, report, progress or (progress_printer(report) if report else None))
         job.run(engine, spec, model_package(resolved, spec))
     translated = []
@@ -345,6 +349,7 @@ def _load_translator(package: dict[str, bytes], spec: WorkerSpec) -> Translator:
     load.backend_name = spec.backend
     load.pick_device = load_backend(spec.backend).pick_device
     translator = Translator(identity.path, backend_factory=load, device=spec.device, options=spec.options,
-                            batch_size=spec.batch_size, batch_tokens=spec.batch_tokens)
+                            batch_size=spec.batch_size, batch_tokens=spec.batch_tokens,
+                            glossary=Glossary(list(spec.glossary)) if spec.glossary else None)
     _ = translator.backend  # the model loads now, once per worker
     return translator
