@@ -74,7 +74,9 @@ def dari(args, manifest: str, out: Path, extra: list[str]) -> tuple[float, str]:
     """Wall time and stderr of one `dari translate` process."""
     command = [sys.executable, "-m", "mt", "translate", manifest, "--model", str(Path(args.workdir) / ARCHITECTURE),
                "--format", "jsonl", "--no-cache", "--beams", str(args.beams), "--max-length", str(args.out_tokens + 1),
-               "--chunk", str(args.chunk), "-o", str(out), *extra]
+               "-o", str(out), *extra]
+    if "ray" in extra:  # the local engine refuses the Ray options
+        command += ["--chunk", str(args.chunk)]
     env = {**os.environ, "DARI_CACHE_DIR": str(Path(args.workdir) / "dari-cache"), "PYTHONPATH": str(REPO)}
     env.pop("OMP_NUM_THREADS", None)  # dari's own thread choice is part of what is measured
     start = time.perf_counter()

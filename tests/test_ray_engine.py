@@ -85,7 +85,8 @@ def test_translate_on_ray_is_byte_identical_to_local_whatever_the_workers(ray_ad
     for engine in ("local", "ray"):
         folder = tmp_path / f"text-{engine}"
         folder.mkdir()
-        result = translate([str(manifest), *model, "-o", str(folder), "--engine", engine, "--chunk", "6"], tmp_path)
+        chunk = ["--chunk", "6"] if engine == "ray" else []
+        result = translate([str(manifest), *model, "-o", str(folder), "--engine", engine, *chunk], tmp_path)
         assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "text-local").iterdir())
     assert len(names) == ARTICLE_COUNT
@@ -342,6 +343,20 @@ def test_without_the_ray_extra_the_engine_is_a_one_line_install_hint(manifest, t
     result = CliRunner().invoke(main, ["corpus", "build", str(ARTICLES), "-o", str(tmp_path / "out"), "--engine", "ray"])
     assert (result.exit_code, result.output) == (2, f"Error: {RAY_EXTRA_HINT}\n")
     assert 'pip install "dari[ray]"' in RAY_EXTRA_HINT
+
+
+def test_ray_options_without_the_ray_engine_are_a_one_line_error_not_ignored(manifest, tiny_model_dir, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = translate([str(manifest), "--model", str(tiny_model_dir), "--format", "jsonl", "-o", str(out), "--no-cache",
+                        "--workers", "4", "--chunk", "2"], tmp_path)
+    assert (result.exit_code, result.output) == (
+        2, "Error: --workers, --chunk only work with --engine ray (the local engine runs in this process)\n")
+    assert not out.exists()
+    result = CliRunner().invoke(main, ["corpus", "build", str(ARTICLES), "-o", str(tmp_path / "corpus"), "--engine", "local",
+                                       "--gpus-per-worker", "1"])
+    assert (result.exit_code, result.output) == (
+        2, "Error: --gpus-per-worker only works with --engine ray (the local engine runs in this process)\n")
+    assert not (tmp_path / "corpus").exists()
 
 
 def test_help_and_the_local_engine_never_import_ray():

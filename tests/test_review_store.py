@@ -61,6 +61,43 @@ def test_decisions_survive_a_rerun_of_qa_and_a_changed_text_is_stale(tmp_path):
     assert store.article(0)[1][NUMBERS].status == "accept"
 
 
+def test_an_article_decision_goes_stale_when_its_pairs_change_and_holds_when_they_do_not(tmp_path):
+    report, store = reviewed(tmp_path)
+    store.decide_article(0, "approved", "checked twice")
+    store.load_report(read_report(str(report)), str(report))  # the same report again: still approved
+    assert (store.articles()[0].decision, store.articles()[0].stale_decision) == ("approved", None)
+
+    changed = list(EN_LINES)
+    changed[1] = FIXED  # the published English changed after the approval
+    rerun = qa_report(tmp_path, changed)
+    store.load_report(read_report(str(rerun)), str(rerun))
+    article = store.articles()[0]
+    assert (article.decision, article.stale_decision, article.note) == (None, "approved", "checked twice")
+    result = serve_cli(rerun, "--export", tmp_path / "reviewed.tsv")
+    assert result.exit_code == 0, result.output
+    exported = json.loads((tmp_path / "reviewed.articles.json").read_text(encoding="utf-8"))["articles"][0]
+    assert (exported["decision"], exported["stale_decision"]) == (None, "approved")
+
+    store.decide_article(0, "needs_work")  # deciding again clears the staleness
+    assert (store.articles()[0].decision, store.articles()[0].stale_decision) == ("needs_work", None)
+
+
+def test_a_database_from_before_article_decisions_could_go_stale_keeps_them(tmp_path):
+    report, store = reviewed(tmp_path)
+    name = store.articles()[0].document.name
+    with sqlite3.connect(store.path) as db:  # the table as it was made before
+        db.execute("DROP TABLE article_decisions")
+        db.execute("CREATE TABLE article_decisions(article TEXT PRIMARY KEY, decision TEXT NOT NULL, note TEXT NOT NULL, "
+                   "decided_at TEXT NOT NULL)")
+        db.execute("INSERT INTO article_decisions VALUES (?, 'rejected', '', '2025-01-01T00:00:00+00:00')",
+                   (name,))
+    db.close()
+    reopened = ReviewStore(store.path)
+    assert reopened.articles()[0].decision == "rejected"
+    reopened.decide_article(0, "approved")
+    assert reopened.articles()[0].decision == "approved"
+
+
 def test_history_is_append_only_and_keeps_every_decision(tmp_path):
     _, store = reviewed(tmp_path)
     store.decide_pair(0, FIRST, "accept")

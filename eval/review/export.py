@@ -78,6 +78,7 @@ def articles_json(store: ReviewStore, collected: Collected, pairs_file: str | No
             "article": a.document.name,
             "decision": a.decision,
             "decision_label": ARTICLE_DECISIONS.get(a.decision or ""),
+            "stale_decision": a.stale_decision,
             "note": a.note,
             "pairs": a.pairs,
             "flagged": a.flagged,

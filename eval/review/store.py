@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS decisions(
     decision TEXT NOT NULL, english TEXT, decided_at TEXT NOT NULL,
     PRIMARY KEY(article, src, tgt));
 CREATE TABLE IF NOT EXISTS article_decisions(
-    article TEXT PRIMARY KEY, decision TEXT NOT NULL, note TEXT NOT NULL, decided_at TEXT NOT NULL);
+    article TEXT PRIMARY KEY, decision TEXT NOT NULL, note TEXT NOT NULL, decided_at TEXT NOT NULL, text_hash TEXT);
 CREATE TABLE IF NOT EXISTS history(
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, article TEXT NOT NULL,
     src TEXT, tgt TEXT, text_hash TEXT, decision TEXT NOT NULL, english TEXT, note TEXT);
@@ -62,6 +62,11 @@ CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
 
 def text_hash(ko: str, en: str, mt: str) -> str:
     return hashlib.sha256(json.dumps([ko, en, mt], ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def article_hash(pairs: list[tuple[str, str, str]]) -> str:
+    """What an article decision was made on: its pairs, as (Korean ids, English ids, text hash) in report order."""
+    return hashlib.sha256(json.dumps(pairs).encode("utf-8")).hexdigest()[:16]
 
 
 def _now() -> str:
@@ -94,8 +99,9 @@ class ArticleRow:
     flagged: int
     reviewed: int
     stale: int
-    decision: str | None
+    decision: str | None  # None when undecided or stale
     note: str
+    stale_decision: str | None = None  # made before a pair of the article was added, dropped or changed
 
 
 @dataclass
@@ -125,6 +131,9 @@ class ReviewStore:
                 db.executescript(_SCHEMA)
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 found = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+                columns = {row[1] for row in db.execute("PRAGMA table_info(article_decisions)")}
+                if "text_hash" not in columns:  # a database from before article decisions could go stale
+                    db.execute("ALTER TABLE article_decisions ADD COLUMN text_hash TEXT")
             except sqlite3.DatabaseError as err:
                 raise DariError(f"not a dari review database ({err})", path) from None
         if found != SCHEMA_VERSION:
@@ -186,7 +195,7 @@ class ReviewStore:
 
     def articles(self) -> list[ArticleRow]:
         query = """
-            SELECT a.position, a.data, ad.decision, ad.note,
+            SELECT a.position, a.name, a.data, ad.decision, ad.note, ad.text_hash,
                 (SELECT count(*) FROM pairs p WHERE p.article = a.name) AS pairs,
                 (SELECT count(*) FROM pairs p WHERE p.article = a.name AND p.flagged) AS flagged,
                 (SELECT count(*) FROM pairs p JOIN decisions d USING (article, src, tgt)
@@ -196,11 +205,21 @@ class ReviewStore:
             FROM articles a LEFT JOIN article_decisions ad ON ad.article = a.name ORDER BY a.position"""
         with self._connect() as db:
             rows = db.execute(query).fetchall()
-        return [
-            ArticleRow(row["position"], _document(row["data"]), row["pairs"], row["flagged"], row["reviewed"], row["stale"],
-                       row["decision"], row["note"] or "")
-            for row in rows
-        ]
+            hashes = self._article_hashes(db)
+        articles = []
+        for row in rows:
+            current = row["text_hash"] is None or row["text_hash"] == hashes.get(row["name"])  # None: made before hashes were kept
+            articles.append(ArticleRow(
+                row["position"], _document(row["data"]), row["pairs"], row["flagged"], row["reviewed"], row["stale"],
+                row["decision"] if current else None, row["note"] or "", None if current else row["decision"]))
+        return articles
+
+    @staticmethod
+    def _article_hashes(db: sqlite3.Connection) -> dict[str, str]:
+        pairs: dict[str, list] = {}
+        for row in db.execute("SELECT article, src, tgt, text_hash FROM pairs ORDER BY article, position"):
+            pairs.setdefault(row["article"], []).append((row["src"], row["tgt"], row["text_hash"]))
+        return {article: article_hash(found) for article, found in pairs.items()}
 
     def article(self, position: int) -> tuple[ArticleRow, list[PairRow]]:
         """One article and its pairs in report order; LookupError when there is no such article."""
@@ -283,7 +302,8 @@ class ReviewStore:
             raise LookupError(f"no article {position}")
         note, at = note.strip(), _now()
         with self._connect(write=True) as db:
-            db.execute("INSERT OR REPLACE INTO article_decisions VALUES (?, ?, ?, ?)", (name, decision, note, at))
+            db.execute("INSERT OR REPLACE INTO article_decisions VALUES (?, ?, ?, ?, ?)",
+                       (name, decision, note, at, self._article_hashes(db).get(name, article_hash([]))))
             db.execute("INSERT INTO history (at, kind, article, decision, note) VALUES (?, 'article', ?, ?, ?)", (at, name, decision, note))
 
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import click
 
+from mt.io.errors import DariError
+
 ENGINES = ("local", "ray")
 DEFAULT_CHUNK = 32  # articles per unit of work: enough sentences for full batches, small enough to resume finely
 DEFAULT_CPUS_PER_WORKER = 1.0
 DEFAULT_GPUS_PER_WORKER = 0.0
 ADDRESS_ENV = "RAY_ADDRESS"
+RAY_ONLY = ("ray_address", "workers", "cpus_per_worker", "gpus_per_worker", "chunk")  # options that only --engine ray reads
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,23 @@ _OPTIONS = [
 ]
 
 
+def _refuse_ray_options(context: click.Context) -> None:
+    """`--workers 8` without `--engine ray` would run on this machine alone, as if it had been heeded."""
+    given = [f"--{name.replace('_', '-')}" for name in RAY_ONLY
+             if context.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise DariError(f"{', '.join(given)} only work{'s' if len(given) == 1 else ''} with --engine ray "
+                        "(the local engine runs in this process)")
+
+
 def engine_options(function):
     """Add --engine, --ray-address, --workers, --cpus-per-worker, --gpus-per-worker and --chunk to a
     click command; its function receives them as one `engine: EngineSettings` argument."""
 
     @functools.wraps(function)
     def wrapper(*args, engine_name, ray_address, workers, cpus_per_worker, gpus_per_worker, chunk, **kwargs):
+        if engine_name != "ray":
+            _refuse_ray_options(click.get_current_context())
         engine = EngineSettings(engine_name, ray_address, workers, cpus_per_worker, gpus_per_worker, chunk)
         return function(*args, engine=engine, **kwargs)
 

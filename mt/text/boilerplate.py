@@ -82,6 +82,24 @@ _EN_RULES: list[tuple[str, re.Pattern]] = [
     )),
 ]
 _SELF_DECLARED = {"ko": _KO_SELF_DECLARED, "en": _EN_SELF_DECLARED}
+# The same words in reported speech are news text (`…기사와 관련이 없다고 반박했다`, "the arrest was
+# unrelated to the story, police said"): a caption names its picture, or ends in the note itself
+# (`기사와 직접적인 관련 없음.`), and never reports what someone said.
+_PICTURE = {"ko": re.compile(r"사진|이미지|그래픽|영상|그림|자료\s*화면"),
+            "en": re.compile(r"\b(?:photos?|images?|pictures?|illustrations?|graphics?)\b", re.IGNORECASE)}
+_KO_NOTE_ENDING = re.compile(r"(?:없음|무관(?:함|임)?|없습니다|없다)\W*$")
+_REPORTED_SPEECH = {"ko": re.compile(r"(?:다|라|냐|자)고\s|(?:다|라)며\s"),
+                    "en": re.compile(r"\b(?:said|says|told|added|according to|stated|claimed)\b", re.IGNORECASE)}
+
+
+def _self_declared_caption(text: str, lang: str) -> bool:
+    """A caption that says what it is: `… 모습으로, 기사 이해를 돕기 위한 사진.`, "The photo is not
+    related to the article."; the same words in a news sentence are not one (see _PICTURE)."""
+    if lang not in _SELF_DECLARED or len(text) > _SELF_DECLARED_CAPTION_MAX or not _SELF_DECLARED[lang].search(text):
+        return False
+    if _REPORTED_SPEECH[lang].search(text):
+        return False
+    return bool(_PICTURE[lang].search(text) or lang == "ko" and _KO_NOTE_ENDING.search(text))
 
 
 _RULES = {"ko": _KO_RULES, "en": _EN_RULES}
@@ -91,7 +109,7 @@ _OTHER_RULES = [("copyright", _NEUTRAL_COPYRIGHT)]  # any other language: copyri
 def boilerplate_kind(text: str, lang: str) -> str | None:
     """The boilerplate kind of one line or sentence, or None for ordinary text."""
     stripped = text.strip()
-    if lang in _SELF_DECLARED and len(stripped) <= _SELF_DECLARED_CAPTION_MAX and _SELF_DECLARED[lang].search(stripped):
+    if _self_declared_caption(stripped, lang):
         return "caption"
     if not stripped or len(stripped) > _SHORT:
         return None
