@@ -12,7 +12,8 @@ from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import E5, span_embeddings
-from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
+from aligners.feature_sets import shared_set_rows
+from aligners.signals import PairScorer, Side, Weights, ngram_sets
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
@@ -62,9 +63,9 @@ def build_scorer(
         tgt_features["spans"] = span_embeddings(tgt, span_sizes, embed)
         src_features["vectors"], tgt_features["vectors"] = src_features["spans"][1], tgt_features["spans"][1]
     if mt is not None and src and tgt:
-        src_features["grams"], tgt_features["grams"] = binary_matrix(ngram_sets(mt), ngram_sets(tgt))
+        src_features["grams"], tgt_features["grams"] = shared_set_rows(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
-        src_features["anchors"], tgt_features["anchors"] = binary_matrix(*shared_anchors(src, tgt, src_lang, tgt_lang))
+        src_features["anchors"], tgt_features["anchors"] = shared_set_rows(*shared_anchors(src, tgt, src_lang, tgt_lang))
     return PairScorer(Side(**src_features), Side(**tgt_features), weights)
 
 
@@ -110,7 +111,7 @@ def align(
         anchored = np.zeros(len(path), dtype=bool)
         anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
         band = band_between_anchors(path, anchored, scorer.n, scorer.m)
-        path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs)
+        path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs, scorer.window)
     scores = bead_scores(scorer, path, radius)
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:
