@@ -29,7 +29,7 @@ DEFAULT_RADIUS = 8
 # Step costs computed at once, and the window of span starts (rows x columns) whose overlap tables
 # one run of rows reads: the DP's working memory, whatever the document's length.
 DP_CHUNK_CELLS = 16_384
-WINDOW_CELLS = 32_768
+WINDOW_CELLS = 8_192
 # DP state is 9 bytes a cell (cost and back-pointer); a band beyond this (~1.8 GB) is refused with
 # an error rather than exhausting memory. Coarse-to-fine bands hold ~40 cells a row.
 MAX_BAND_CELLS = 200_000_000
@@ -88,8 +88,9 @@ class Band:
 class Scorer(Protocol):
     """What the DP needs from the signals: bead costs on cells, and a pooled copy for coarse levels.
 
-    A scorer may also offer `window(row_start, row_stop, col_start, col_stop)`, a context in
-    which it expects cells whose spans start in those ranges (see `band_dp`).
+    A scorer may also offer `window(row_start, row_stop, col_start, col_stop, sizes, cells)`, a
+    context in which it expects `cells` cells whose spans of up to `sizes` (source, target)
+    sentences start in those ranges (see `band_dp`).
     """
 
     n: int
@@ -148,7 +149,8 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, w
         prev = np.full((len(moves), len(rows)), size, dtype=np.int64)
         step = np.full((len(moves), len(rows)), np.inf)
         if len(rows):
-            context = window(first - span_rows, last, int(cols.min()) - span_cols, int(cols.max()) + 1) if window else nullcontext()
+            context = (window(first - span_rows, last, int(cols.min()) - span_cols, int(cols.max()) + 1, (span_rows, span_cols), len(rows))
+                       if window else nullcontext())
             with context:
                 for k, (a, b) in enumerate(moves):
                     ok = np.flatnonzero((rows >= a) & (cols >= b))

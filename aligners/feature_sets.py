@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-_POOL_CHUNK_ROWS = 8192  # output rows built per sparse product when pooling sets into blocks
+_POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks or measuring gaps
+_MAX_GAP = 127  # gaps are stored as int8: any longer one reads as this
 
 
 class SetRows:
@@ -24,6 +25,7 @@ class SetRows:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int32)
         self.width = int(width)
+        self._gaps: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.indptr) - 1
@@ -49,33 +51,19 @@ class SetRows:
         from scipy import sparse
 
         starts = np.asarray(starts, dtype=np.int64)
-        if len(starts) == 0:
-            return sparse.csr_matrix((0, self.width), dtype=np.float32 if weights is None else np.float64)
-        lo, hi = int(starts.min()), min(int(starts.max()) + size, len(self))
-        if size == 1:
-            local = self.csr(lo, hi)
-            picked = local[starts - lo]
-        else:
-            span_rows = np.minimum(starts[:, None] + np.arange(size), hi - 1) - lo  # repeats at the end add nothing
-            picks = sparse.csr_matrix(
-                (np.ones(span_rows.size, dtype=np.float32), span_rows.ravel(), np.arange(0, span_rows.size + 1, size)),
-                shape=(len(starts), hi - lo),
-            )
-            picked = picks @ self.csr(lo, hi)
-        picked = picked.tocsr()
-        picked.sort_indices()
+        rows = np.minimum(starts[:, None] + np.arange(size), len(self) - 1).ravel()  # cut at the end
+        if size > 1:  # a last row repeated by the cut adds nothing: leave it out
+            rows = np.where((np.arange(len(rows)) % size > 0) & (rows == np.roll(rows, 1)), -1, rows)
+        lengths = np.where(rows >= 0, self.indptr[rows + 1] - self.indptr[rows], 0)
+        positions = self._positions(rows)
+        total = len(positions)
+        indptr = np.zeros(len(starts) + 1, dtype=np.int64)
+        np.cumsum(lengths.reshape(len(starts), size).sum(axis=1), out=indptr[1:])
+        picked = sparse.csr_matrix((np.ones(total, dtype=np.float32), self.indices[positions], indptr), shape=(len(starts), self.width))
+        if size > 1:
+            picked.sum_duplicates()  # sorts each union's ids and merges repeats
         picked.data = np.ones(len(picked.indices), dtype=np.float32) if weights is None else weights[picked.indices]
         return picked
-
-    def union_sizes(self, size: int, weights: np.ndarray | None = None) -> np.ndarray:
-        """Per start s: how many features rows s .. s+size-1 have together (or their total weight)."""
-        total = max(len(self) - size + 1, 0)
-        out = np.zeros(total)
-        for start in range(0, total, _POOL_CHUNK_ROWS):
-            starts = np.arange(start, min(start + _POOL_CHUNK_ROWS, total))
-            block = self.unions(starts, size, weights)
-            out[starts] = np.diff(block.indptr) if weights is None else np.asarray(block.sum(axis=1)).ravel()
-        return out
 
     def pooled(self, factor: int) -> SetRows:
         """Rows of blocks of `factor` consecutive rows (the last block may be shorter), each the union of its rows."""
@@ -88,6 +76,72 @@ class SetRows:
             parts.append(chunk.indices.astype(np.int32))
             indptr[first + 1 : first + 1 + chunk.shape[0]] = indptr[first] + chunk.indptr[1:]
         return SetRows(indptr, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32), self.width)
+
+    def gaps(self) -> np.ndarray:
+        """Per stored feature: how many rows back the same feature occurred last (at most _MAX_GAP).
+
+        A span's set counts a feature once, at its first row in the span: the row whose gap
+        exceeds its offset in the span. That lets overlaps of every span size be read from one
+        table of sentence pairs split by gap (see `signals.PairScorer._window_table`).
+        """
+        if self._gaps is None:
+            out = np.empty(len(self.indices), dtype=np.int8)
+            last = np.full(self.width, -_MAX_GAP - 1, dtype=np.int64)  # the latest row holding each feature
+            for first in range(0, len(self), _POOL_CHUNK_ROWS):
+                stop = min(first + _POOL_CHUNK_ROWS, len(self))
+                lo, hi = self.indptr[first], self.indptr[stop]
+                if lo == hi:
+                    continue
+                order = np.argsort(self.indices[lo:hi], kind="stable")  # by feature, rows in order within one
+                features = self.indices[lo:hi][order]
+                rows = np.repeat(np.arange(first, stop), np.diff(self.indptr[first : stop + 1]))[order]
+                new = np.concatenate([[True], features[1:] != features[:-1]])
+                previous = np.where(new, last[features], np.roll(rows, 1))
+                out[lo + order] = np.minimum(rows - previous, _MAX_GAP)
+                ends = np.concatenate([new[1:], [True]])
+                last[features[ends]] = rows[ends]
+            self._gaps = out
+        return self._gaps
+
+    def _positions(self, rows: np.ndarray) -> np.ndarray:
+        """Where the features of `rows` (ids; -1 for none) are stored, row after row."""
+        lengths = np.where(rows >= 0, self.indptr[rows + 1] - self.indptr[rows], 0)
+        first = self.indptr[np.maximum(rows, 0)]
+        return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+
+    def by_gap(self, rows: np.ndarray, classes: int, weights: np.ndarray | None = None):
+        """CSR with each of `rows` split in `classes` rows by gap (1, 2, ..., `classes` or more):
+        row k * classes + min(gap, classes) - 1 holds row rows[k]'s features of that gap."""
+        from scipy import sparse
+
+        rows = np.asarray(rows, dtype=np.int64)
+        lengths = self.indptr[rows + 1] - self.indptr[rows]
+        positions = self._positions(rows)
+        split = np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * classes + np.minimum(self.gaps()[positions], classes) - 1
+        features = self.indices[positions]
+        data = np.ones(len(positions), dtype=np.float32) if weights is None else weights[features]
+        return sparse.csr_matrix((data, (split, features)), shape=(len(rows) * classes, self.width))
+
+    def union_sizes(self, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per start s: how many features rows s .. s+size-1 have together (or their total weight).
+
+        A feature counts at its first row in the span, the row s+p where its gap exceeds p.
+        """
+        n = len(self)
+        per_row = np.zeros((n, size))  # [r, p]: features (weight) of row r with a gap over p
+        for first in range(0, n, _POOL_CHUNK_ROWS):
+            stop = min(first + _POOL_CHUNK_ROWS, n)
+            lo, hi = self.indptr[first], self.indptr[stop]
+            row = np.repeat(np.arange(stop - first), np.diff(self.indptr[first : stop + 1]))
+            gaps = self.gaps()[lo:hi]
+            value = np.ones(hi - lo) if weights is None else weights[self.indices[lo:hi]]
+            for p in range(size):
+                per_row[first:stop, p] = np.bincount(row, weights=np.where(gaps > p, value, 0.0), minlength=stop - first)
+        total = max(n - size + 1, 0)
+        out = np.zeros(total)
+        for p in range(size):
+            out += per_row[p : p + total, p]
+        return out
 
     def document_frequency(self) -> np.ndarray:
         """How many rows hold each feature."""
@@ -124,3 +178,30 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
             renumbered[lo:hi] = renumbered[lo:hi][np.lexsort((renumbered[lo:hi], row))]
         out.append(SetRows(indptr, renumbered, width))
     return out[0], out[1]
+
+
+def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray, right_sizes: int,
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """table[i, p, j, q]: features that left row left_rows[i] and right row right_rows[j] share (their
+    total `weights` on the left) whose last occurrence before is more than p rows back on the left
+    and more than q on the right, for p < left_sizes, q < right_sizes; rows are sorted ids.
+
+    A span's union holds each feature once, at its first row there: the row s+p whose gap exceeds
+    p. So the overlap of the left span s..s+a-1 and the right span t..t+b-1 is the sum over p < a,
+    q < b of table[s+p, p, t+q, q] (`span_overlaps`), for every span size at once, from one
+    sparse product of sentence pairs instead of one per pair of span sizes.
+    """
+    product = left.by_gap(left_rows, left_sizes, weights) @ right.by_gap(right_rows, right_sizes).T
+    table = product.toarray().reshape(len(left_rows), left_sizes, len(right_rows), right_sizes)
+    return np.ascontiguousarray(np.flip(np.flip(table, (1, 3)).cumsum(axis=1).cumsum(axis=3), (1, 3)))
+
+
+def span_overlaps(table: np.ndarray, left_at: np.ndarray, a: int, right_at: np.ndarray, b: int) -> np.ndarray:
+    """Overlap of left a-spans and right b-spans from a `gap_table`; `left_at`/`right_at` give each
+    span's first row as a position in the table's rows (broadcast against each other)."""
+    out = table[left_at, 0, right_at, 0]
+    for p in range(a):
+        for q in range(b):
+            if p or q:
+                out = out + table[left_at + p, p, right_at + q, q]
+    return out

@@ -25,13 +25,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aligners.feature_sets import SetRows
+from aligners.feature_sets import SetRows, gap_table, span_overlaps
 
 _WORD = re.compile(r"\w+")
 # Documents with at most this many sentence pairs keep whole-document overlap tables (2 MB at most each).
 _WHOLE_TABLE_PAIRS = 65_536
 _GATHER_CELLS = 4096  # cells whose span sets are gathered per sparse product outside a window
+# A window's tables cost far less per cell than gathering spans: worth it up to this many cells per cell asked.
+_WINDOW_FILL = 50
 _EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
+_OVERLAP_COLUMNS = 1024  # columns of a whole-document overlap block (calibration) computed at once
 # Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
 # this many (the best match of a sentence still searches every column, a chunk at a time).
 _CALIBRATION_COLUMNS = 5000
@@ -265,24 +268,28 @@ class PairScorer:
         self._best: _BestMatches | None = None
         self._full = self.n * self.m <= _WHOLE_TABLE_PAIRS
         self._box = (0, self.n, 0, self.m) if self._full else None
+        self._box_sizes = (1, 1)  # the longest spans (source, target) the window's tables serve
         self._tables: dict[tuple, np.ndarray] = {}
         self.skip = skip if skip is not None else self._document_skip()
         self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
 
     # -- the DP's window ---------------------------------------------------------------------------
     @contextmanager
-    def window(self, row_start: int, row_stop: int, col_start: int, col_stop: int):
-        """Overlap tables for spans starting in these source and target ranges, kept while the DP asks.
+    def window(self, row_start: int, row_stop: int, col_start: int, col_stop: int, sizes: tuple[int, int], cells: int):
+        """Overlap tables for spans of up to `sizes` (source, target) sentences starting in these
+        ranges, kept while the DP asks about `cells` cells there.
 
-        The DP asks for every bead shape of one stretch of its band in turn; a table per signal
-        and shape over the window answers them all with one sparse product each. Whole-document
-        tables of small documents stay as they are.
+        The DP asks for every bead shape of a run of its band in turn; one table per signal over
+        the window answers them all (`_window_table`), which pays when the cells fill a good
+        part of it (_WINDOW_FILL); sparser ones gather their own spans. Whole-document tables of
+        small documents stay as they are.
         """
-        if self._full:
+        area = (min(row_stop, self.n) - max(row_start, 0)) * (min(col_stop, self.m) - max(col_start, 0))
+        if self._full or area > _WINDOW_FILL * cells:
             yield
             return
         self._box = (max(row_start, 0), min(row_stop, self.n), max(col_start, 0), min(col_stop, self.m))
-        self._tables = {}
+        self._box_sizes, self._tables = sizes, {}
         try:
             yield
         finally:
@@ -350,16 +357,27 @@ class PairScorer:
     def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dice and containment of source sentences `rows` against target sentences `cols`."""
         src_total, tgt_total = self._idf_span_totals("src", 1), self._idf_span_totals("tgt", 1)
-        right = self.tgt.sets("grams").unions(cols, 1)
-        shared = (self.src.sets("grams").unions(rows, 1, self._idf_weights()) @ right.T).toarray()
+        shared = self._overlap_matrix("grams", rows, 1, cols, 1, idf=True)
         smaller = np.minimum(src_total[rows][:, None], tgt_total[cols][None, :])
         return self._dice_matrix(rows, 1, 1, cols), shared / np.maximum(smaller, 1e-9)
 
     def _dice_matrix(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray) -> np.ndarray:
         """MT n-gram Dice of source a-spans starting at `rows` against target b-spans starting at `cols`."""
-        left, right = self.src.sets("grams").unions(rows, a), self.tgt.sets("grams").unions(cols, b)
         counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[cols][None, :]
-        return 2.0 * (left @ right.T).toarray() / np.maximum(counts, 1.0)
+        return 2.0 * self._overlap_matrix("grams", rows, a, cols, b) / np.maximum(counts, 1.0)
+
+    def _overlap_matrix(self, name: str, rows: np.ndarray, a: int, cols: np.ndarray, b: int, idf: bool = False) -> np.ndarray:
+        """Features (IDF weight with `idf`) shared by every source a-span starting at `rows` and every
+        target b-span starting at `cols`, a bounded block of columns at a time."""
+        src_rows = np.unique(rows[:, None] + np.arange(a))
+        out = np.empty((len(rows), len(cols)), dtype=np.float64 if idf else np.float32)
+        for chunk in range(0, len(cols), _OVERLAP_COLUMNS):
+            part = cols[chunk : chunk + _OVERLAP_COLUMNS]
+            tgt_rows = np.unique(part[:, None] + np.arange(b))
+            table = gap_table(self.src.sets(name), src_rows, a, self.tgt.sets(name), tgt_rows, b, self._idf_weights() if idf else None)
+            out[:, chunk : chunk + _OVERLAP_COLUMNS] = span_overlaps(
+                table, np.searchsorted(src_rows, rows)[:, None], a, np.searchsorted(tgt_rows, part)[None, :], b)
+        return out
 
     def _document_skip(self) -> float:
         """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
@@ -451,24 +469,44 @@ class PairScorer:
         read its table; others gather their spans' sets, a bounded number of cells at a time.
         """
         starts_r, starts_c = rows - a, cols - b
-        weights = self._idf_weights() if idf else None
         if self._box is not None and len(rows):
             r0, r1, c0, c1 = self._box
             if starts_r.min() >= r0 and starts_r.max() < r1 and starts_c.min() >= c0 and starts_c.max() < c1:
-                key = (name, a, b, idf)
-                if key not in self._tables:
-                    left = self.src.sets(name).unions(np.arange(r0, r1), a, weights)
-                    right = self.tgt.sets(name).unions(np.arange(c0, c1), b)
-                    self._tables[key] = (left @ right.T).toarray()
-                return self._tables[key][starts_r - r0, starts_c - c0]
-        out = np.zeros(len(rows), dtype=np.float32)
+                return span_overlaps(self._window_table(name, idf, a, b), starts_r - r0, a, starts_c - c0, b)
+        weights = self._idf_weights() if idf else None
+        out = np.zeros(len(rows), dtype=np.float32 if weights is None else np.float64)
         order = np.argsort(starts_r, kind="stable")
         for k in range(0, len(order), _GATHER_CELLS):
             pick = order[k : k + _GATHER_CELLS]
-            left = self.src.sets(name).unions(starts_r[pick], a, weights)
-            right = self.tgt.sets(name).unions(starts_c[pick], b)
+            src_starts, src_of = np.unique(starts_r[pick], return_inverse=True)  # cells share spans: build each once
+            tgt_starts, tgt_of = np.unique(starts_c[pick], return_inverse=True)
+            left = self.src.sets(name).unions(src_starts, a, weights)[src_of]
+            right = self.tgt.sets(name).unions(tgt_starts, b)[tgt_of]
             out[pick] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
         return out
+
+    def _window_table(self, name: str, idf: bool, a: int, b: int) -> np.ndarray:
+        """table[r, p, c, q]: features (IDF-weighted with `idf`) that source row r0+r and target row
+        c0+c share, where the source's last occurrence is more than p rows back and the target's
+        more than q: one sparse product of the window's sentence pairs split by gap.
+
+        The union of a source span s..s+a-1 holds each feature once, at its first row there, the
+        row s+p whose gap exceeds p; so the overlap of an a-span and a b-span is the sum over
+        p < a, q < b of table[s+p, p, t+q, q], for every span size up to the window's.
+        """
+        key = (name, idf)
+        sizes = self._box_sizes
+        if key in self._tables and (a > self._tables[key].shape[1] or b > self._tables[key].shape[3]):
+            del self._tables[key]  # a whole-document table asked for larger spans than it was built for
+            sizes = max(a, sizes[0]), max(b, sizes[1])
+        if key not in self._tables:
+            r0, r1, c0, c1 = self._box
+            ks, kt = max(sizes[0], a), max(sizes[1], b)
+            self._box_sizes = ks, kt
+            weights = self._idf_weights() if idf else None
+            self._tables[key] = gap_table(self.src.sets(name), np.arange(r0, min(r1 + ks - 1, self.n)), ks,
+                                          self.tgt.sets(name), np.arange(c0, min(c1 + kt - 1, self.m)), kt, weights)
+        return self._tables[key]
 
     def _dice(self, name, rows, cols, a, b):
         """Dice of the two spans' feature sets, and their total size."""
@@ -477,10 +515,10 @@ class PairScorer:
         return 2.0 * shared / np.maximum(count, 1.0), count
 
     def _idf_weights(self) -> np.ndarray:
-        """IDF of each MT n-gram over both sides' rows (float32), for containment (see _containment)."""
+        """IDF of each MT n-gram over both sides' rows, for containment (see _containment)."""
         if self._idf is None:
             df = (self.src.sets("grams").document_frequency() + self.tgt.sets("grams").document_frequency()).astype(np.float32)
-            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
+            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0)).astype(np.float64)
         return self._idf
 
     def _idf_span_totals(self, side: str, size: int) -> np.ndarray:
