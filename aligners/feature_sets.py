@@ -15,7 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 
 _POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks or measuring gaps
-_MAX_GAP = 127  # gaps are stored as int8: any longer one reads as this
+_MAX_GAP = 65_535  # gaps are stored as uint16: any longer one reads as this
+# Blocks of up to this many rows get their gaps from the rows' gaps; larger ones measure them anew.
+_DERIVED_GAP_FACTOR = 4096
 
 
 class SetRows:
@@ -33,15 +35,6 @@ class SetRows:
     @property
     def sizes(self) -> np.ndarray:
         return np.diff(self.indptr)
-
-    def csr(self, start: int, stop: int, weights: np.ndarray | None = None):
-        """Rows start..stop-1 as a scipy CSR matrix: 1.0 per feature, or the feature's weight."""
-        from scipy import sparse
-
-        lo, hi = self.indptr[start], self.indptr[stop]
-        indices = self.indices[lo:hi]
-        data = np.ones(len(indices), dtype=np.float32) if weights is None else weights[indices]
-        return sparse.csr_matrix((data, indices, self.indptr[start : stop + 1] - lo), shape=(stop - start, self.width))
 
     def unions(self, starts: np.ndarray, size: int, weights: np.ndarray | None = None):
         """CSR row k: the union of rows starts[k] .. starts[k]+size-1 (cut at the end), sorted ids.
@@ -62,20 +55,63 @@ class SetRows:
         picked = sparse.csr_matrix((np.ones(total, dtype=np.float32), self.indices[positions], indptr), shape=(len(starts), self.width))
         if size > 1:
             picked.sum_duplicates()  # sorts each union's ids and merges repeats
+        else:
+            picked.sort_indices()  # block rows of coarse levels are not sorted
         picked.data = np.ones(len(picked.indices), dtype=np.float32) if weights is None else weights[picked.indices]
         return picked
 
     def pooled(self, factor: int) -> SetRows:
-        """Rows of blocks of `factor` consecutive rows (the last block may be shorter), each the union of its rows."""
+        """Rows of blocks of `factor` consecutive rows (the last block may be shorter), each the union of its rows.
+
+        A feature belongs to its block's union once, at its first row there: the row whose gap
+        exceeds its offset in the block. So a block's set is a filter of its rows' (the ids are
+        not sorted within a block row), and its gap in blocks follows from the row's gap.
+        """
+        if factor > _DERIVED_GAP_FACTOR:
+            return self._pooled_by_union(factor)
         n = len(self)
         blocks = (n + factor - 1) // factor
-        indptr = np.zeros(blocks + 1, dtype=np.int64)
+        step = max(_POOL_CHUNK_ROWS // factor, 1) * factor  # whole blocks per chunk
+        gaps = self.gaps()
+
+        def chunks():
+            for first in range(0, n, step):
+                stop = min(first + step, n)
+                lo, hi = self.indptr[first], self.indptr[stop]
+                rows = np.repeat(np.arange(first, stop), np.diff(self.indptr[first : stop + 1]))
+                gap = gaps[lo:hi].astype(np.int64)
+                keep = gap > rows % factor
+                yield lo, hi, rows, gap, keep
+
+        counts = np.zeros(blocks, dtype=np.int64)
+        for _, _, rows, _, keep in chunks():
+            counts += np.bincount(rows[keep] // factor, minlength=blocks)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        indices = np.empty(int(indptr[-1]), dtype=np.int32)
+        block_gaps = np.empty(len(indices), dtype=np.uint16)
+        at = 0
+        for lo, hi, rows, gap, keep in chunks():
+            kept = int(keep.sum())
+            indices[at : at + kept] = self.indices[lo:hi][keep]
+            rows, gap = rows[keep], gap[keep]
+            derived = rows // factor - (rows - gap) // factor
+            block_gaps[at : at + kept] = np.where(gap >= _MAX_GAP, _MAX_GAP, np.minimum(derived, _MAX_GAP))
+            at += kept
+        pooled = SetRows(indptr, indices, self.width)
+        pooled._gaps = block_gaps
+        return pooled
+
+    def _pooled_by_union(self, factor: int) -> SetRows:
+        """`pooled` for blocks too large for derived gaps: unions built and sorted, gaps measured."""
+        n = len(self)
+        blocks = (n + factor - 1) // factor
+        sizes = np.zeros(blocks + 1, dtype=np.int64)
         parts = []
         for first in range(0, blocks, _POOL_CHUNK_ROWS):
             chunk = self.unions(np.arange(first, min(first + _POOL_CHUNK_ROWS, blocks)) * factor, factor)
             parts.append(chunk.indices.astype(np.int32))
-            indptr[first + 1 : first + 1 + chunk.shape[0]] = indptr[first] + chunk.indptr[1:]
-        return SetRows(indptr, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32), self.width)
+            sizes[first + 1 : first + 1 + chunk.shape[0]] = np.diff(chunk.indptr)
+        return SetRows(np.cumsum(sizes), np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32), self.width)
 
     def gaps(self) -> np.ndarray:
         """Per stored feature: how many rows back the same feature occurred last (at most _MAX_GAP).
@@ -85,7 +121,7 @@ class SetRows:
         table of sentence pairs split by gap (see `signals.PairScorer._window_table`).
         """
         if self._gaps is None:
-            out = np.empty(len(self.indices), dtype=np.int8)
+            out = np.empty(len(self.indices), dtype=np.uint16)
             last = np.full(self.width, -_MAX_GAP - 1, dtype=np.int64)  # the latest row holding each feature
             for first in range(0, len(self), _POOL_CHUNK_ROWS):
                 stop = min(first + _POOL_CHUNK_ROWS, len(self))
@@ -117,10 +153,23 @@ class SetRows:
         rows = np.asarray(rows, dtype=np.int64)
         lengths = self.indptr[rows + 1] - self.indptr[rows]
         positions = self._positions(rows)
-        split = np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * classes + np.minimum(self.gaps()[positions], classes) - 1
-        features = self.indices[positions]
+        gap_class = np.minimum(self.gaps()[positions], classes).astype(np.int64) - 1
+        split = np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * classes + gap_class
+        indptr = np.zeros(len(rows) * classes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(split, minlength=len(rows) * classes), out=indptr[1:])
+        # Counting sort by split row, keeping each row's order: one pass per gap class.
+        destination = np.empty(len(positions), dtype=np.int64)
+        for c in range(classes):
+            at = np.flatnonzero(gap_class == c)
+            if len(at):
+                target = split[at]  # nondecreasing
+                new = np.concatenate([[True], target[1:] != target[:-1]])
+                first = np.maximum.accumulate(np.where(new, np.arange(len(at)), 0))
+                destination[at] = indptr[target] + np.arange(len(at)) - first
+        features = np.empty(len(positions), dtype=np.int32)
+        features[destination] = self.indices[positions]
         data = np.ones(len(positions), dtype=np.float32) if weights is None else weights[features]
-        return sparse.csr_matrix((data, (split, features)), shape=(len(rows) * classes, self.width))
+        return sparse.csr_matrix((data, features, indptr), shape=(len(rows) * classes, self.width))
 
     def union_sizes(self, size: int, weights: np.ndarray | None = None) -> np.ndarray:
         """Per start s: how many features rows s .. s+size-1 have together (or their total weight).
@@ -163,19 +212,20 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
             before = len(ids)
             ids.extend(vocab.setdefault(f, len(vocab)) for f in features)
             sizes.append(len(ids) - before)
-        sides.append((np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32), np.cumsum(np.frombuffer(sizes, dtype=np.int64))))
+        sides.append((ids, np.cumsum(np.frombuffer(sizes, dtype=np.int64))))
     rank = np.empty(len(vocab), dtype=np.int32)
     rank[[vocab[f] for f in sorted(vocab)]] = np.arange(len(vocab), dtype=np.int32)
     width = len(vocab)
     del vocab
     out = []
     for ids, indptr in sides:
-        renumbered = rank[ids] if len(ids) else ids
-        for first in range(0, len(indptr) - 1, _POOL_CHUNK_ROWS):  # sort each row's ids, a chunk of rows at a time
+        renumbered = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32)  # a view: renumbered in place
+        for first in range(0, len(indptr) - 1, _POOL_CHUNK_ROWS):  # each row's ids in sorted order, a chunk of rows at a time
             last = min(first + _POOL_CHUNK_ROWS, len(indptr) - 1)
             lo, hi = indptr[first], indptr[last]
             row = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(indptr[first : last + 1]))
-            renumbered[lo:hi] = renumbered[lo:hi][np.lexsort((renumbered[lo:hi], row))]
+            chunk = rank[renumbered[lo:hi]]
+            renumbered[lo:hi] = chunk[np.lexsort((chunk, row))]
         out.append(SetRows(indptr, renumbered, width))
     return out[0], out[1]
 

@@ -22,19 +22,21 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from aligners.feature_sets import SetRows, gap_table, span_overlaps
 
 _WORD = re.compile(r"\w+")
+_WORD_CACHE = 65_536  # words whose n-grams are remembered (a document repeats its words)
 # Documents with at most this many sentence pairs keep whole-document overlap tables (2 MB at most each).
 _WHOLE_TABLE_PAIRS = 65_536
 _GATHER_CELLS = 4096  # cells whose span sets are gathered per sparse product outside a window
 # A window's tables cost far less per cell than gathering spans: worth it up to this many cells per cell asked.
 _WINDOW_FILL = 50
 _EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
-_OVERLAP_COLUMNS = 1024  # columns of a whole-document overlap block (calibration) computed at once
+_OVERLAP_COLUMNS = 256  # columns of a whole-document overlap block (calibration) computed at once
 # Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
 # this many (the best match of a sentence still searches every column, a chunk at a time).
 _CALIBRATION_COLUMNS = 5000
@@ -82,13 +84,17 @@ class Weights:
 
 
 
+@lru_cache(maxsize=_WORD_CACHE)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(["w " + word] + [padded[k : k + 3] for k in range(len(padded) - 2)])
+
+
 def ngram_set(sentence: str) -> set[str]:
     """Lower-cased words and character trigrams of words: a chrF-like bag, robust to inflection."""
-    words = _WORD.findall(sentence.lower())
-    grams = {"w " + w for w in words}
-    for w in words:
-        padded = f" {w} "
-        grams.update(padded[k : k + 3] for k in range(len(padded) - 2))
+    grams: set[str] = set()
+    for word in _WORD.findall(sentence.lower()):
+        grams |= _word_grams(word)
     return grams
 
 
