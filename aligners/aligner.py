@@ -12,12 +12,16 @@ from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import E5, span_embeddings
+from aligners.embeddings import embed as embed_texts
 from aligners.feature_sets import shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
+from aligners.unsure import unsure_steps
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
 NO_EMBED = "none"
+WHERE_NEEDED, EVERYWHERE = "needed", "all"
+EMBED_SCOPES = (WHERE_NEEDED, EVERYWHERE)  # where sentence embeddings are computed when MT is given
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7
@@ -83,6 +87,7 @@ def align(
     repair: bool = False,
     gap_merge: int | None = None,
     encode_spans: bool | None = None,
+    embed_scope: str = WHERE_NEEDED,
 ) -> list[Bead]:
     """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
 
@@ -97,13 +102,20 @@ def align(
     combining sentence vectors (`signals.Side`), at ~3x the encoder calls. Default: only without
     MT, where the embedding alone decides merges and the combination costs accuracy (FLORES
     devtest, e5 only: strict F1 0.972 -> 0.959; with MT 0.991 -> 0.986, Text+Berg 0.891 -> 0.895).
+    `embed_scope` "needed": with MT, sentences are embedded only in the stretches the MT leaves
+    unsure (`aligners.unsure`), which are then aligned again with the embedding added; "all":
+    everywhere, as without MT.
     """
     if repair and mt is None:
         raise ValueError("repair re-checks beads against the MT: pass mt")
+    if embed_scope not in EMBED_SCOPES:
+        raise ValueError(f"embed_scope must be one of {', '.join(EMBED_SCOPES)}, not {embed_scope!r}")
+    selective = mt is not None and embed != NO_EMBED and embed_scope == WHERE_NEEDED
     if encode_spans is None:
         encode_spans = mt is None
-    scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, encode_spans)
-    path = align_path(scorer, bead_types(max_merge), radius)
+    scorer = build_scorer(src, tgt, mt, NO_EMBED if selective else embed, max_merge, src_lang, tgt_lang, weights, anchors, encode_spans)
+    types = bead_types(max_merge)
+    first = path = align_path(scorer, types, radius)
     if gap_merge is None:
         gap_merge = max_merge + 1 if max_merge > 1 else max_merge
     if gap_merge > max_merge:
@@ -111,7 +123,10 @@ def align(
         anchored = np.zeros(len(path), dtype=bool)
         anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
         band = band_between_anchors(path, anchored, scorer.n, scorer.m)
-        path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs, scorer.window)
+        types = bead_types(gap_merge)
+        path = band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
+    if selective and src and tgt:
+        scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, embed)
     scores = bead_scores(scorer, path, radius)
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:
@@ -121,6 +136,27 @@ def align(
         fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
         beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
     return beads
+
+
+def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, src: list[str], tgt: list[str],
+                        model: str) -> tuple[PairScorer, list]:
+    """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
+    the embedding added; elsewhere the MT's beads stay. Returns the scorer that judged them."""
+    unsure = unsure_steps(path, first, scorer.src.sets("grams").sizes == 0, bead_scores(scorer, path, DEFAULT_RADIUS))
+    if not unsure.any():
+        return scorer, path
+    stretch = np.cumsum(unsure & ~np.concatenate([[False], unsure[:-1]]))  # runs of unsure steps, numbered
+    src_of = {i: stretch[k] for k in np.flatnonzero(unsure) for i in range(path[k][1] - path[k][0][0], path[k][1])}
+    tgt_of = {j: stretch[k] for k in np.flatnonzero(unsure) for j in range(path[k][2] - path[k][0][1], path[k][2])}
+    if not (src_of and tgt_of):  # nothing to compare: a one-sided stretch stays as the MT put it
+        return scorer, path
+    src_ids, tgt_ids = np.array(sorted(src_of)), np.array(sorted(tgt_of))
+    combined = scorer.with_vectors(
+        (embed_texts([src[i] for i in src_ids], model), src_ids, np.array([src_of[i] for i in src_ids])),
+        (embed_texts([tgt[j] for j in tgt_ids], model), tgt_ids, np.array([tgt_of[j] for j in tgt_ids])),
+    )
+    band = band_between_anchors(path, ~unsure, scorer.n, scorer.m)
+    return combined, band_dp(band, scorer.n, scorer.m, types, combined.bead_costs, combined.window)
 
 
 def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:

@@ -130,7 +130,7 @@ class Side:
     characters stand in for tokens. That avoids encoding each text again as part of 2- and
     3-sentence spans (6x the encoder tokens of the sentences alone at max_merge 3).
     `embedded` lists the sentences that have vectors when only some were embedded (the others'
-    rows are zero and never asked about); None means all.
+    rows are zero; spans with any of them are judged without the embedding); None means all.
     """
 
     lengths: np.ndarray
@@ -140,12 +140,18 @@ class Side:
     anchors: SetRows | _Pooled | None = None  # numbers and names
     skip_scale: np.ndarray | None = None  # per sentence factor on the cost of leaving it unaligned
     embedded: np.ndarray | None = None
+    groups: np.ndarray | None = None  # per embedded sentence: the stretch it was embedded for
     _counts: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         if self.skip_scale is None:
             self.skip_scale = np.ones(len(self.lengths))
         self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
+        self.cum_embedded = None
+        if self.embedded is not None:
+            flags = np.zeros(len(self.lengths), dtype=np.int64)
+            flags[self.embedded] = 1
+            self.cum_embedded = np.concatenate([[0], np.cumsum(flags)])
         self.cum_vectors = None
         if self.vectors is not None:
             weighted = self.vectors * self.lengths[:, None]
@@ -171,6 +177,21 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def all_embedded(self, starts: np.ndarray, size: int) -> np.ndarray | bool:
+        """Whether every sentence of each span has a vector."""
+        if self.cum_embedded is None:
+            return True
+        return span_sum(self.cum_embedded, starts, size) == size
+
+    def with_vectors(self, vectors: np.ndarray, embedded: np.ndarray, groups: np.ndarray) -> Side:
+        """This side with vectors for the sentences `embedded` (rows of `vectors`, in that order) of
+        stretches `groups`; its feature sets are shared."""
+        full = np.zeros((len(self), vectors.shape[1]), dtype=vectors.dtype)
+        full[embedded] = vectors
+        side = Side(self.lengths, full, None, self.grams, self.anchors, self.skip_scale, np.asarray(embedded), np.asarray(groups))
+        side._counts = self._counts
+        return side
 
     def chance_inflation(self, starts: np.ndarray, size: int) -> np.ndarray:
         """How much a span's vector raises its cosine with an unrelated text, 1 for encoded ones.
@@ -201,7 +222,10 @@ class Side:
             padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
             vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
         skip_scale = np.concatenate([self.skip_scale, self.skip_scale[-1:] if pad else []]).reshape(-1, 2).mean(axis=1)
-        embedded = None if self.embedded is None else np.unique(self.embedded // 2)
+        embedded = groups = None
+        if self.embedded is not None:
+            embedded, first = np.unique(self.embedded // 2, return_index=True)
+            groups = None if self.groups is None else self.groups[first]
 
         def pool(value):
             if value is None:
@@ -210,7 +234,7 @@ class Side:
                 return _Pooled(value.base, value.factor * 2)
             return _Pooled(value, 2)
 
-        return Side(lengths, vectors, None, pool(self.grams), pool(self.anchors), skip_scale, embedded)
+        return Side(lengths, vectors, None, pool(self.grams), pool(self.anchors), skip_scale, embedded, groups)
 
 
 def _sample(count: int) -> np.ndarray:
@@ -328,14 +352,25 @@ class PairScorer:
         return self._calibration[name]
 
     def _embed_similarities(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Cosines of sampled embedded source sentences with the embedded targets (calibration
-        columns), and each one's best over all of them; None when too few are embedded."""
+        """Cosines of sampled embedded source sentences with the embedded targets, and each one's
+        best over all of them; None when too few are embedded.
+
+        Where only the stretches the MT left unsure were embedded, pairs within one stretch are
+        often translations or neighbours of them, so the unrelated level reads pairs of
+        different stretches only (`Side.groups`).
+        """
         src_ids = np.arange(self.n) if self.src.embedded is None else self.src.embedded
         tgt_ids = np.arange(self.m) if self.tgt.embedded is None else self.tgt.embedded
         if len(src_ids) * len(tgt_ids) < _MIN_PAIRS_FOR_LEVEL or min(len(src_ids), len(tgt_ids)) < 4:
             return None
-        rows = self.src.vectors[src_ids[_sample(len(src_ids))]]
-        values = rows @ self.tgt.vectors[tgt_ids[_calibration_columns(len(tgt_ids))]].T
+        picked = _sample(len(src_ids))
+        rows = self.src.vectors[src_ids[picked]]
+        columns = _calibration_columns(len(tgt_ids))
+        values = rows @ self.tgt.vectors[tgt_ids[columns]].T
+        if self.src.groups is not None and self.tgt.groups is not None:
+            values = values[self.src.groups[picked][:, None] != self.tgt.groups[columns][None, :]]
+            if len(values) < _MIN_PAIRS_FOR_LEVEL:
+                return None
         best = np.full(len(rows), -np.inf)
         for chunk in _chunks(len(tgt_ids)):
             best = np.maximum(best, (rows @ self.tgt.vectors[tgt_ids[chunk]].T).max(axis=1))
@@ -452,6 +487,14 @@ class PairScorer:
 
     def pooled(self) -> PairScorer:
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
+
+    def with_vectors(self, src: tuple[np.ndarray, np.ndarray, np.ndarray], tgt: tuple[np.ndarray, np.ndarray, np.ndarray]) -> PairScorer:
+        """This scorer with sentence embeddings of some sentences added as a signal: per side
+        (vectors, sentence ids, stretch of each); everything measured on the MT so far is kept."""
+        scorer = PairScorer(self.src.with_vectors(*src), self.tgt.with_vectors(*tgt), self.w, self.ratio, self.skip, self.length_sigma)
+        scorer._calibration.update({k: v for k, v in self._calibration.items() if k != "embed"})
+        scorer._idf, scorer._idf_totals, scorer._chance, scorer._best = self._idf, self._idf_totals, self._chance, self._best
+        return scorer
 
     # -- signals -------------------------------------------------------------------------------
     def _embed_similarity(self, rows, cols, a, b):
@@ -579,7 +622,8 @@ class PairScorer:
         if self.use_embed:
             level, spread = self._calibrated("embed")
             parts.append((level + spread - self._embed_similarity(rows, cols, a, b)) / spread)
-            weights.append(self.w.embed)
+            # Where only some sentences were embedded, a span with any other is judged without it.
+            weights.append(self.w.embed * (self.src.all_embedded(rows - a, a) & self.tgt.all_embedded(cols - b, b)))
         if self.use_mt:
             if part:
                 level, spread = self._calibrated("mt_part")
