@@ -15,7 +15,7 @@ from aligners.embeddings import E5, span_embeddings
 from aligners.embeddings import embed as embed_texts
 from aligners.feature_sets import shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
-from aligners.unsure import unsure_steps
+from aligners.unsure import WEAK_MT_SPREAD, unsure_steps
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
@@ -25,6 +25,7 @@ EMBED_SCOPES = (WHERE_NEEDED, EVERYWHERE)  # where sentence embeddings are compu
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7
+MT_FIT_RATIO = 2.0  # an MT line over twice or under half its usual share of its source's length does not fit it
 
 
 def default_weights(has_mt: bool, has_embed: bool) -> Weights:
@@ -126,7 +127,7 @@ def align(
         types = bead_types(gap_merge)
         path = band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
     if selective and src and tgt:
-        scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, embed)
+        scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, mt, embed)
     scores = bead_scores(scorer, path, radius)
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:
@@ -138,11 +139,19 @@ def align(
     return beads
 
 
+def _unfitted_mt(src: list[str], mt: list[str]) -> np.ndarray:
+    """Source sentences whose MT is blank or out of proportion with them (log length ratio more than
+    MT_FIT_RATIO from the document's median): the MT of another split of the text, not theirs."""
+    ratio = np.log((np.array([len(t) for t in mt]) + 10.0) / (np.array([len(s) for s in src]) + 10.0))
+    return (np.array([not t.strip() for t in mt])) | (np.abs(ratio - np.median(ratio)) > np.log(MT_FIT_RATIO))
+
+
 def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, src: list[str], tgt: list[str],
-                        model: str) -> tuple[PairScorer, list]:
+                        mt: list[str], model: str) -> tuple[PairScorer, list]:
     """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
     the embedding added; elsewhere the MT's beads stay. Returns the scorer that judged them."""
-    unsure = unsure_steps(path, first, scorer.src.sets("grams").sizes == 0, bead_scores(scorer, path, DEFAULT_RADIUS))
+    weak_mt = scorer._calibrated("mt")[1] < WEAK_MT_SPREAD
+    unsure = unsure_steps(path, first, _unfitted_mt(src, mt), weak_mt)
     if not unsure.any():
         return scorer, path
     stretch = np.cumsum(unsure & ~np.concatenate([[False], unsure[:-1]]))  # runs of unsure steps, numbered

@@ -126,6 +126,24 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, w
     Step costs are computed for a run of rows at a time (inside the scorer's `window` for them,
     when given), so working memory is bounded by the run, and the band itself costs 9 bytes a cell.
     """
+    dp, back, moves = band_costs(band, n, m, types, cost, window)
+    end = band.index(np.array([n]), np.array([m]))[0]
+    if end < 0 or not np.isfinite(dp[end]):
+        raise ValueError("no alignment path inside the band")
+    path = []
+    i, j = n, m
+    while i or j:
+        move = back[band.index(np.array([i]), np.array([j]))[0]]
+        a, b = INSERTION if move < 0 else moves[move]
+        path.append(((a, b), i, j))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, window: Callable | None = None):
+    """The DP of `band_dp`: the cheapest cost of reaching each band cell from (0, 0), the last move
+    of that cheapest way (an index into the moves with a source side, -1 for an insertion) and those moves."""
     size = band.size
     if size > MAX_BAND_CELLS:
         raise DariError(
@@ -175,18 +193,7 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, w
             running = np.minimum.accumulate(vals)
             dp[s:e] = running + offset
             back[s:e] = np.where(vals <= running, best, -1)
-    end = band.index(np.array([n]), np.array([m]))[0]
-    if end < 0 or not np.isfinite(dp[end]):
-        raise ValueError("no alignment path inside the band")
-    path = []
-    i, j = n, m
-    while i or j:
-        move = back[band.index(np.array([i]), np.array([j]))[0]]
-        a, b = INSERTION if move < 0 else moves[move]
-        path.append(((a, b), i, j))
-        i, j = i - a, j - b
-    path.reverse()
-    return path
+    return dp[:size], back, moves
 
 
 def band_around(path: list[tuple[BeadType, int, int]], factor: int, n: int, m: int, radius: int) -> Band:

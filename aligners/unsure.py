@@ -1,20 +1,22 @@
 """Where the MT leaves an alignment unsure: the beads sentence embeddings are worth computing for.
 
-Embedding every sentence costs ~50x the MT-only alignment of a news article and, where the MT
-is good, moves beads the MT had right (FLORES news devtest: MT only 0.994 strict F1, MT + e5
-everywhere 0.986); on a literary text with a weak MT it is what lifts the alignment (Text+Berg:
-0.856 -> 0.897). The embedding is asked only about beads the MT alone cannot settle:
+Embedding every sentence costs ~20x the MT-only alignment of news and, where the MT is good,
+moves beads the MT had right (FLORES news devtest: MT only 0.994 strict F1, MT + e5 everywhere
+0.986); with a weak MT it is what lifts the alignment (Text+Berg: 0.856 -> 0.897). So the
+embedding is asked only about steps of the MT's path that the MT alone cannot settle:
 
   - where the two MT passes disagree: the second pass, allowed beads one size larger between
-    confident 1-1 beads, changed the first pass's beads there, so the boundaries of that stretch
-    are a close call for the MT;
+    confident 1-1 beads, changed the first pass's beads there, so that stretch is a close call;
   - around source sentences whose MT is blank (an MT that could not be fitted to the sentence
-    split, or a line the engine left empty): there the MT says nothing at all.
+    split, or a line the engine left empty): there the MT says nothing at all;
+  - in a document whose MT barely tells translations from unrelated pairs (`weak_mt`), every
+    bead that is not 1-1, and the neighbours of one-sided ones: merges and left-out sentences
+    are where a weak MT errs (Text+Berg dev: 0.856 -> 0.894, half its sentences embedded).
 
-Beads of low confidence are not on the list: on the news benchmark they are mostly sentences
-left out on one side that the MT places right, and re-aligning them with the embedding lost
-0.001-0.008 strict F1 for every threshold tried (0.3-0.8), while Text+Berg gained nothing from them
-beyond the disagreement.
+Tried and left out, on FLORES news devtest seeds 0-1 and Text+Berg dev: beads of low confidence
+(every threshold from 0.3 to 0.97 lost news F1, 0.001-0.008, and added nothing on Text+Berg,
+whose wrong beads are mostly confident ones), and near ties of the DP (paths through cells off the
+best one within a cost margin; on news mostly a left-out sentence on each side in either order).
 """
 
 from __future__ import annotations
@@ -23,21 +25,35 @@ import numpy as np
 
 Step = tuple[tuple[int, int], int, int]  # ((a, b), end row, end col), as the DP returns them
 
-NEIGHBOURS = 1  # beads on either side of a bead around a blank MT line that join it (its counterpart is there)
+NEIGHBOURS = 1  # steps on either side of one around a blank MT line or a left-out sentence that join it
+# A document's MT is weak when a typical translation scores less than this much above an unrelated
+# pair on the calibrated Dice scale (`signals.PairScorer._calibrated`): Text+Berg's statistical MT
+# measures 0.31, opus-mt on FLORES news (devtest as one document) 0.44; too short to measure: 0.5.
+WEAK_MT_SPREAD = 0.38
 
 
-def unsure_steps(path: list[Step], first_pass: list[Step], blank_src: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-    """Per step of `path`: whether the embedding should re-judge it.
+def _with_neighbours(marked: np.ndarray, count: int) -> np.ndarray:
+    around = (marked[:, None] + np.arange(-NEIGHBOURS, NEIGHBOURS + 1)).ravel()
+    return np.unique(around[(around >= 0) & (around < count)])
+
+
+def unsure_steps(path: list[Step], first_pass: list[Step], blank_src: np.ndarray, weak_mt: bool) -> np.ndarray:
+    """Per step of `path`: whether the embedding should judge it again.
 
     `first_pass` is the path before the second pass; `blank_src` marks source sentences whose MT
     has no words.
     """
     earlier = set(first_pass)
     unsure = np.array([step not in earlier for step in path], dtype=bool)
+    if not path:
+        return unsure
     blank = np.flatnonzero(blank_src)
-    if len(blank) and path:
+    if len(blank):
         # The first step ending after a source sentence holds it (steps are consecutive).
-        holding = np.unique(np.searchsorted(np.array([i for _, i, _ in path]), blank, side="right"))
-        around = (holding[:, None] + np.arange(-NEIGHBOURS, NEIGHBOURS + 1)).ravel()
-        unsure[around[(around >= 0) & (around < len(path))]] = True
+        holding = np.searchsorted(np.array([i for _, i, _ in path]), blank, side="right")
+        unsure[_with_neighbours(np.unique(holding), len(path))] = True
+    if weak_mt:
+        shapes = np.array([shape for shape, _, _ in path])
+        unsure |= (shapes != 1).any(axis=1)
+        unsure[_with_neighbours(np.flatnonzero((shapes == 0).any(axis=1)), len(path))] = True
     return unsure
