@@ -10,6 +10,7 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
+from aligners.embed_scope import EMBED_SCOPES, WHERE_NEEDED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import E5, span_embeddings
 from aligners.embeddings import embed as embed_texts
@@ -20,8 +21,6 @@ from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
 NO_EMBED = "none"
-WHERE_NEEDED, EVERYWHERE = "needed", "all"
-EMBED_SCOPES = (WHERE_NEEDED, EVERYWHERE)  # where sentence embeddings are computed when MT is given
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7

@@ -12,6 +12,7 @@ import os
 import click
 
 from aligners.beads import Bead, format_bead, joined
+from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
 from mt.io.errors import DariError
 from mt.io.files import atomic_output, check_output_dir, read_lines, read_text
 
@@ -83,6 +84,7 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.argument("tgt", required=False, type=click.Path(dir_okay=False))
 @click.option("--mt", "mt_path", type=click.Path(dir_okay=False), help="SRC machine-translated into TGT's language, one line per SRC sentence.")
 @click.option("--embed", default="e5", help="Sentence embeddings: none, e5 (bundled, offline) or a sentence-transformers model name.")
+@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
 @click.option("--max-merge", type=click.IntRange(1, 6), default=3, help="Most sentences on one side of a bead in the first pass.")
 @click.option("--gap-merge", type=click.IntRange(0, 7), default=None,
               help="Most sentences on one side of a bead in the second pass, which re-aligns only the stretches between "
@@ -95,7 +97,7 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
 @click.option("--no-empty", is_flag=True, default=False, help="Leave out one-sided beads (unaligned sentences); their count goes to stderr.")
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
-def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
+def align(src, tgt, mt_path, embed, embed_scope, max_merge, gap_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
     """Sentence-align SRC (Korean, one sentence a line) with TGT (its English version).
 
     Blank lines are paragraph breaks: they are never aligned, and bead ids are line numbers.
@@ -123,6 +125,7 @@ def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, 
             [tgt_lines[j] for j in tgt_ids],
             mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
             embed=embed,
+            embed_scope=embed_scope,
             max_merge=max_merge,
             gap_merge=gap_merge,
             src_lang=src_lang,

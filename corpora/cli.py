@@ -7,6 +7,7 @@ import json
 import click
 
 from corpora.filters import FilterSettings
+from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
 from corpora.writers import FORMATS
 
 _DEFAULTS = FilterSettings()
@@ -32,9 +33,10 @@ def corpus() -> None:
               help="Test set whose sentences must not appear in the corpus (plain lines, .tsv, .jsonl, .tmx, .ko/.en); repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, help="Processes aligning documents in parallel; output order does not depend on it.")
 @click.option("--embed", type=click.Choice(["e5", "none"]), default="e5", help="Sentence embeddings the aligner uses.")
+@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
 @click.option("--max-merge", type=click.IntRange(min=1), default=3, help="Most sentences the aligner merges on one side of a bead.")
 def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int, max_chars: int, min_ratio: float,
-          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, max_merge: int) -> None:
+          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, embed_scope: str, max_merge: int) -> None:
     """Segment, align and filter article pairs into a parallel corpus with provenance.
 
     INPUT is a directory of NAME.ko.txt + NAME.en.txt (optional NAME.ko.mt.txt, a machine translation
@@ -47,7 +49,7 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
 
     filters = FilterSettings(min_score=min_score, min_chars=min_chars, max_chars=max_chars, min_ratio=min_ratio,
                              max_ratio=max_ratio)
-    settings = BuildSettings(format=fmt, filters=filters, embed=embed, max_merge=max_merge)
+    settings = BuildSettings(format=fmt, filters=filters, embed=embed, embed_scope=embed_scope, max_merge=max_merge)
     with tqdm(desc="documents", unit="doc", disable=None) as bar:  # shown only when stderr is a terminal
         stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update())
     click.echo(

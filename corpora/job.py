@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
+from aligners.embed_scope import WHERE_NEEDED
 from mt import __version__
 from mt.io.errors import DariError
 from mt.io.files import atomic_output
@@ -44,14 +45,14 @@ from corpora.writers import FORMATS, open_corpus, open_rejects
 WORK_DIR = ".dari-corpus"
 STATS_FILE = "stats.json"
 
-Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=...) -> list[Bead]
+Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=..., embed_scope=...) -> list[Bead]
 
 
 def default_aligner(src: list[str], tgt: list[str], mt: list[str] | None = None, embed: str = "e5",
-                    max_merge: int = 3) -> list:
+                    max_merge: int = 3, embed_scope: str = WHERE_NEEDED) -> list:
     from aligners import align
 
-    return align(src, tgt, mt=mt, embed=embed, max_merge=max_merge)
+    return align(src, tgt, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,11 @@ class BuildSettings:
     filters: FilterSettings = field(default_factory=FilterSettings)
     embed: str = "e5"
     max_merge: int = 3
+    embed_scope: str = WHERE_NEEDED
 
     def to_json(self) -> dict:
         """Every setting except the output format: what decides a document's pairs (stats.json shows it)."""
-        return {"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge}
+        return {"filters": self.filters.to_json(), "embed": self.embed, "embed_scope": self.embed_scope, "max_merge": self.max_merge}
 
     def work_key(self, aligner: Aligner) -> str:
         """What a shard depends on besides the document: the settings, the aligner and the code."""
@@ -146,7 +148,7 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     layout = Layout(kinds={"ko": _boilerplate_kinds(ko_paragraphs, "ko"), "en": _boilerplate_kinds(en_paragraphs, "en")},
                     paragraphs={"ko": _paragraph_ids(ko_paragraphs), "en": _paragraph_ids(en_paragraphs)})
     pairs = []
-    for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
+    for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope):
         pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))

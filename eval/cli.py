@@ -10,6 +10,7 @@ import click
 
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
+from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
 from mt.io.errors import DariError
 from mt.models import DEFAULT_MODEL
 
@@ -142,13 +143,14 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
 @click.option("--embed", default="none",
               help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
                    "no better on the QA benchmark).")
+@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
 @click.option("--confirm", default=None,
               help="Embedding that must confirm a 1-1 pair the MT does not (chrF < 25), else it is an omission plus "
                    "an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
 @click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
-def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
+def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, output, html_path):
     """Check a published English translation against its Korean source, sentence by sentence.
 
     Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
@@ -168,7 +170,8 @@ def qa(src, ref, mt, model, embed, confirm, max_merge, output, html_path):
         model = model or DEFAULT_MODEL
         translate = Translator(model).translate_sentences  # one model load for every article of a batch
 
-    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge, confirm=confirm)
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, embed_scope=embed_scope, max_merge=max_merge,
+                    confirm=confirm)
     if html_path:
         from eval.html_report import render_html
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
+from aligners.embed_scope import WHERE_NEEDED
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
@@ -212,6 +213,7 @@ def run_qa(
     embed: str = "none",
     max_merge: int = 3,
     confirm: str | None = None,
+    embed_scope: str = WHERE_NEEDED,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
@@ -239,7 +241,7 @@ def run_qa(
                 raise ValueError("no MT lines and no translate function")
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
-        beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge)
+        beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
     return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
 

@@ -13,7 +13,7 @@ import time
 from aligners.beads import Bead
 
 
-def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3):
+def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3, embed_scope="needed"):
     delay = float(os.environ.get("DARI_TEST_ALIGN_DELAY", "0"))
     if delay:
         time.sleep(delay)
