@@ -243,7 +243,11 @@ def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetR
     """
     product = left.by_gap(left_rows, left_sizes, weights) @ right.by_gap(right_rows, right_sizes).T
     table = product.toarray().reshape(len(left_rows), left_sizes, len(right_rows), right_sizes)
-    return np.ascontiguousarray(np.flip(np.flip(table, (1, 3)).cumsum(axis=1).cumsum(axis=3), (1, 3)))
+    for p in range(left_sizes - 2, -1, -1):  # suffix sums over the gap classes of each side
+        table[:, p] += table[:, p + 1]
+    for q in range(right_sizes - 2, -1, -1):
+        table[:, :, :, q] += table[:, :, :, q + 1]
+    return table
 
 
 def span_overlaps(table: np.ndarray, left_at: np.ndarray, a: int, right_at: np.ndarray, b: int) -> np.ndarray:
