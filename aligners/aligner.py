@@ -17,6 +17,7 @@ from aligners.embeddings import embed as embed_texts
 from aligners.feature_sets import shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
 from aligners.unsure import WEAK_MT_SPREAD, unsure_steps
+from mt.io.errors import DariError
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
@@ -24,6 +25,9 @@ NO_EMBED = "none"
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7
+# Embedding every sentence (no MT, or --embed-scope all) keeps ~5 KB a sentence (vectors, their
+# running sums, merged spans); beyond this many a side that is refused rather than exhausting memory.
+MAX_EMBEDDED_SENTENCES = 100_000
 MT_FIT_RATIO = 2.0  # an MT line over twice or under half its usual share of its source's length does not fit it
 
 
@@ -62,6 +66,11 @@ def build_scorer(
     src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_lang)}
     tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_lang)}
     if has_embed and src and tgt:
+        if max(len(src), len(tgt)) > MAX_EMBEDDED_SENTENCES:
+            raise DariError(
+                f"embedding every one of {len(src)} x {len(tgt)} sentences would not fit in memory (at most "
+                f"{MAX_EMBEDDED_SENTENCES:,} a side): give the MT of the source, or --embed none"
+            )
         span_sizes = max_merge if encode_spans else 1  # see Side: other spans sum sentence vectors
         src_features["spans"] = span_embeddings(src, span_sizes, embed)
         tgt_features["spans"] = span_embeddings(tgt, span_sizes, embed)
@@ -110,6 +119,25 @@ def align(
         raise ValueError("repair re-checks beads against the MT: pass mt")
     if embed_scope not in EMBED_SCOPES:
         raise ValueError(f"embed_scope must be one of {', '.join(EMBED_SCOPES)}, not {embed_scope!r}")
+    try:
+        scorer, path = _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge,
+                                   encode_spans, embed_scope)
+        scores = bead_scores(scorer, path, radius)
+    except MemoryError:
+        raise DariError(f"ran out of memory aligning {len(src)} x {len(tgt)} sentences; split the input into smaller documents") from None
+    beads = beads_from_path(path, [round(float(score), 4) for score in scores])
+    if repair:
+        from aligners.repair import repair as repair_beads
+
+        # boilerplate is exactly where build_scorer lowered the skip cost
+        fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
+        beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
+    return beads
+
+
+def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge, encode_spans,
+                embed_scope) -> tuple[PairScorer, list]:
+    """The DP passes of `align`: the scorer that judged the final path, and that path."""
     selective = mt is not None and embed != NO_EMBED and embed_scope == WHERE_NEEDED
     if encode_spans is None:
         encode_spans = mt is None
@@ -127,15 +155,7 @@ def align(
         path = band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
     if selective and src and tgt:
         scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, mt, embed)
-    scores = bead_scores(scorer, path, radius)
-    beads = beads_from_path(path, [round(float(score), 4) for score in scores])
-    if repair:
-        from aligners.repair import repair as repair_beads
-
-        # boilerplate is exactly where build_scorer lowered the skip cost
-        fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
-        beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
-    return beads
+    return scorer, path
 
 
 def _unfitted_mt(src: list[str], mt: list[str]) -> np.ndarray:
@@ -149,7 +169,7 @@ def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list
                         mt: list[str], model: str) -> tuple[PairScorer, list]:
     """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
     the embedding added; elsewhere the MT's beads stay. Returns the scorer that judged them."""
-    weak_mt = scorer._calibrated("mt")[1] < WEAK_MT_SPREAD
+    weak_mt = scorer.calibrated("mt")[1] < WEAK_MT_SPREAD
     unsure = unsure_steps(path, first, _unfitted_mt(src, mt), weak_mt)
     if not unsure.any():
         return scorer, path

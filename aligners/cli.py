@@ -110,27 +110,30 @@ def align(src, tgt, mt_path, embed, embed_scope, max_merge, gap_merge, output, f
         raise click.UsageError("give SRC and TGT, or --batch LIST.tsv")
     else:
         jobs = [(src, tgt, mt_path, output)]
-    loaded = [(_job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
-    for _, out in loaded:  # every input and output is checked before anything is written
+    loaded = [(s, _job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
+    for _, _, out in loaded:  # every input and output is checked before anything is written
         check_output_dir(out)
 
     from aligners.aligner import align as align_sentences
 
-    for (src_lines, tgt_lines, mt_lines), out in loaded:
+    for src_path, (src_lines, tgt_lines, mt_lines), out in loaded:
         # Blank lines are paragraph breaks (as `dari segment` writes them): never aligned, while
         # bead ids stay line numbers of the files.
         src_ids, tgt_ids = _nonblank(src_lines), _nonblank(tgt_lines)
-        beads = align_sentences(
-            [src_lines[i] for i in src_ids],
-            [tgt_lines[j] for j in tgt_ids],
-            mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
-            embed=embed,
-            embed_scope=embed_scope,
-            max_merge=max_merge,
-            gap_merge=gap_merge,
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-        )
+        try:
+            beads = align_sentences(
+                [src_lines[i] for i in src_ids],
+                [tgt_lines[j] for j in tgt_ids],
+                mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
+                embed=embed,
+                embed_scope=embed_scope,
+                max_merge=max_merge,
+                gap_merge=gap_merge,
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+            )
+        except DariError as err:  # a limit of the aligner: name the document it was hit on
+            raise (DariError(err.message, src_path) if err.path is None else err) from None
         beads = [Bead([src_ids[i] for i in b.src], [tgt_ids[j] for j in b.tgt], b.score) for b in beads]
         if no_empty:
             kept = [b for b in beads if b.src and b.tgt]

@@ -289,7 +289,7 @@ class PairScorer:
         self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
         self.use_mt = src.has("grams") and tgt.has("grams") and weights.mt > 0
         self.use_anchors = src.has("anchors") and tgt.has("anchors") and weights.anchors > 0
-        # Measured on first use ("embed", "mt", "mt_part": see _calibrated), so a coarse level
+        # Measured on first use ("embed", "mt", "mt_part": see calibrated), so a coarse level
         # builds its block sets only when its DP runs.
         self._calibration: dict[str, tuple[float, float]] = {}
         self._idf: np.ndarray | None = None
@@ -325,7 +325,7 @@ class PairScorer:
         finally:
             self._box, self._tables = None, {}
 
-    def _calibrated(self, name: str) -> tuple[float, float]:
+    def calibrated(self, name: str) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
 
         Distance = (level + spread - similarity) / spread: ~1 for an unrelated pair, ~0 for a
@@ -467,7 +467,7 @@ class PairScorer:
         if not self.use_mt or min(self.n, self.m) == 0:
             return self.w.length_sigma
         best = self._best_matches()
-        level, spread = self._calibrated("mt")
+        level, spread = self.calibrated("mt")
         confident = best.dice_best > level + spread
         if confident.sum() < _MIN_LENGTH_PAIRS:
             return self.w.length_sigma
@@ -481,8 +481,8 @@ class PairScorer:
 
     def _mt_distances(self, dice: np.ndarray, containment: np.ndarray) -> np.ndarray:
         """The closer of the calibrated Dice and containment distances."""
-        level, spread = self._calibrated("mt")
-        part_level, part_spread = self._calibrated("mt_part")
+        level, spread = self.calibrated("mt")
+        part_level, part_spread = self.calibrated("mt_part")
         return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
     def pooled(self) -> PairScorer:
@@ -503,7 +503,7 @@ class PairScorer:
         Rescaled like `_dice_distance`: (cosine - chance) / (1 - chance) on the scale of the
         calibrated unrelated level, which stays the value of an unrelated pair of any shape.
         """
-        level = self._calibrated("embed")[0]
+        level = self.calibrated("embed")[0]
         cosine = np.empty(len(rows))
         for k in range(0, len(rows), _EMBED_CELLS):  # cells x dimensions at a time, not the band's
             r, c = rows[k : k + _EMBED_CELLS], cols[k : k + _EMBED_CELLS]
@@ -620,13 +620,13 @@ class PairScorer:
         """
         parts, weights = [], []
         if self.use_embed:
-            level, spread = self._calibrated("embed")
+            level, spread = self.calibrated("embed")
             parts.append((level + spread - self._embed_similarity(rows, cols, a, b)) / spread)
             # Where only some sentences were embedded, a span with any other is judged without it.
             weights.append(self.w.embed * (self.src.all_embedded(rows - a, a) & self.tgt.all_embedded(cols - b, b)))
         if self.use_mt:
             if part:
-                level, spread = self._calibrated("mt_part")
+                level, spread = self.calibrated("mt_part")
                 similarity = self._containment(rows, cols, a, b)
                 parts.append((level + spread - similarity) / spread)
             else:
@@ -644,7 +644,7 @@ class PairScorer:
         chance, (Dice - chance) / (1 - chance), and compared with a typical 1-1 translation on
         that scale; for 1-1 beads this is the plain calibrated distance.
         """
-        level, spread = self._calibrated("mt")
+        level, spread = self.calibrated("mt")
         chance = self._chance_dice(a, b)
         return 1.0 - (dice - chance) / (1.0 - chance) * (1.0 - level) / spread
 
@@ -654,7 +654,7 @@ class PairScorer:
         Documents too small to measure it scale the 1-1 level by (2ab / (a + b)) ** mt_chance_power,
         the growth of random-set Dice with set sizes, damped as measured on FLORES.
         """
-        level = self._calibrated("mt")[0]
+        level = self.calibrated("mt")[0]
         spans = self.n - a + 1, self.m - b + 1
         if min(spans) < 4 or spans[0] * spans[1] < _MIN_PAIRS_FOR_LEVEL:
             return min(level * (2.0 * a * b / (a + b)) ** self.w.mt_chance_power, 0.99)

@@ -148,7 +148,11 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     layout = Layout(kinds={"ko": _boilerplate_kinds(ko_paragraphs, "ko"), "en": _boilerplate_kinds(en_paragraphs, "en")},
                     paragraphs={"ko": _paragraph_ids(ko_paragraphs), "en": _paragraph_ids(en_paragraphs)})
     pairs = []
-    for bead in aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope):
+    try:
+        beads = aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
+    except DariError as err:  # a limit of the aligner: name the article it was hit on
+        raise (DariError(err.message, doc.id) if err.path is None else err) from None
+    for bead in beads:
         pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),
                           list(bead.src), list(bead.tgt), round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))

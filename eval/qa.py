@@ -241,7 +241,10 @@ def run_qa(
                 raise ValueError("no MT lines and no translate function")
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
-        beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
+        try:
+            beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
+        except DariError as err:  # a limit of the aligner: name the article it was hit on
+            raise (DariError(err.message, pair.name) if err.path is None else err) from None
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
     return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
 
