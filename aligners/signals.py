@@ -129,8 +129,8 @@ class Side:
     vectors, so the joined text's vector is about the token-weighted mean of its sentences', and
     characters stand in for tokens. That avoids encoding each text again as part of 2- and
     3-sentence spans (6x the encoder tokens of the sentences alone at max_merge 3).
-    `embedded` lists the sentences that have vectors when only some were embedded (the others'
-    rows are zero; spans with any of them are judged without the embedding); None means all.
+    `embedded` lists the sentences that have vectors when only some were embedded (`vectors` then
+    holds theirs only; spans with any other sentence are judged without the embedding); None: all.
     """
 
     lengths: np.ndarray
@@ -154,7 +154,8 @@ class Side:
             self.cum_embedded = np.concatenate([[0], np.cumsum(flags)])
         self.cum_vectors = None
         if self.vectors is not None:
-            weighted = self.vectors * self.lengths[:, None]
+            lengths = self.lengths if self.embedded is None else self.lengths[self.embedded]
+            weighted = self.vectors * lengths[:, None]
             self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(weighted, axis=0, dtype=np.float64)])
 
     def has(self, name: str) -> bool:
@@ -185,13 +186,20 @@ class Side:
         return span_sum(self.cum_embedded, starts, size) == size
 
     def with_vectors(self, vectors: np.ndarray, embedded: np.ndarray, groups: np.ndarray) -> Side:
-        """This side with vectors for the sentences `embedded` (rows of `vectors`, in that order) of
-        stretches `groups`; its feature sets are shared."""
-        full = np.zeros((len(self), vectors.shape[1]), dtype=vectors.dtype)
-        full[embedded] = vectors
-        side = Side(self.lengths, full, None, self.grams, self.anchors, self.skip_scale, np.asarray(embedded), np.asarray(groups))
+        """This side with vectors for the sentences `embedded` (sorted; rows of `vectors`, in that
+        order) of stretches `groups`; its feature sets are shared."""
+        side = Side(self.lengths, vectors, None, self.grams, self.anchors, self.skip_scale, np.asarray(embedded), np.asarray(groups))
         side._counts = self._counts
         return side
+
+    def _vector_sum(self, starts: np.ndarray, size: int) -> np.ndarray:
+        """Length-weighted sum of the vectors of each span. Where only some sentences were embedded,
+        a span of embedded sentences is a run of rows of `vectors`; others read what is there and
+        are never used (`all_embedded`)."""
+        if self.cum_embedded is None:
+            return span_sum(self.cum_vectors, starts, size)
+        first = self.cum_embedded[starts]
+        return self.cum_vectors[np.minimum(first + size, len(self.vectors))] - self.cum_vectors[first]
 
     def chance_inflation(self, starts: np.ndarray, size: int) -> np.ndarray:
         """How much a span's vector raises its cosine with an unrelated text, 1 for encoded ones.
@@ -205,27 +213,23 @@ class Side:
         if size == 1 or (self.spans is not None and size in self.spans):
             return np.ones(len(starts))
         total = span_sum(self.cum_lengths, starts, size)
-        norm = np.linalg.norm(span_sum(self.cum_vectors, starts, size), axis=1)
+        norm = np.linalg.norm(self._vector_sum(starts, size), axis=1)
         return total / np.maximum(norm, 1e-12)
 
     def span_vectors(self, starts: np.ndarray, size: int) -> np.ndarray:
         if self.spans is not None and size in self.spans:
             return self.spans[size][starts]
-        return _unit(self.cum_vectors[starts + size] - self.cum_vectors[starts])
+        return _unit(self._vector_sum(starts, size))
 
     def pooled(self) -> Side:
         n = len(self)
         pad = n % 2
         lengths = np.concatenate([self.lengths, np.zeros(pad)]).reshape(-1, 2).sum(axis=1)
         vectors = None
-        if self.vectors is not None:
+        if self.vectors is not None and self.embedded is None:  # only some sentences embedded: coarse levels go without
             padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
             vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
         skip_scale = np.concatenate([self.skip_scale, self.skip_scale[-1:] if pad else []]).reshape(-1, 2).mean(axis=1)
-        embedded = groups = None
-        if self.embedded is not None:
-            embedded, first = np.unique(self.embedded // 2, return_index=True)
-            groups = None if self.groups is None else self.groups[first]
 
         def pool(value):
             if value is None:
@@ -234,7 +238,7 @@ class Side:
                 return _Pooled(value.base, value.factor * 2)
             return _Pooled(value, 2)
 
-        return Side(lengths, vectors, None, pool(self.grams), pool(self.anchors), skip_scale, embedded, groups)
+        return Side(lengths, vectors, None, pool(self.grams), pool(self.anchors), skip_scale)
 
 
 def _sample(count: int) -> np.ndarray:
@@ -359,21 +363,20 @@ class PairScorer:
         often translations or neighbours of them, so the unrelated level reads pairs of
         different stretches only (`Side.groups`).
         """
-        src_ids = np.arange(self.n) if self.src.embedded is None else self.src.embedded
-        tgt_ids = np.arange(self.m) if self.tgt.embedded is None else self.tgt.embedded
-        if len(src_ids) * len(tgt_ids) < _MIN_PAIRS_FOR_LEVEL or min(len(src_ids), len(tgt_ids)) < 4:
+        src_count, tgt_count = len(self.src.vectors), len(self.tgt.vectors)  # rows: the embedded sentences
+        if src_count * tgt_count < _MIN_PAIRS_FOR_LEVEL or min(src_count, tgt_count) < 4:
             return None
-        picked = _sample(len(src_ids))
-        rows = self.src.vectors[src_ids[picked]]
-        columns = _calibration_columns(len(tgt_ids))
-        values = rows @ self.tgt.vectors[tgt_ids[columns]].T
+        picked = _sample(src_count)
+        rows = self.src.vectors[picked]
+        columns = _calibration_columns(tgt_count)
+        values = rows @ self.tgt.vectors[columns].T
         if self.src.groups is not None and self.tgt.groups is not None:
             values = values[self.src.groups[picked][:, None] != self.tgt.groups[columns][None, :]]
             if len(values) < _MIN_PAIRS_FOR_LEVEL:
                 return None
         best = np.full(len(rows), -np.inf)
-        for chunk in _chunks(len(tgt_ids)):
-            best = np.maximum(best, (rows @ self.tgt.vectors[tgt_ids[chunk]].T).max(axis=1))
+        for chunk in _chunks(tgt_count):
+            best = np.maximum(best, (rows @ self.tgt.vectors[chunk].T).max(axis=1))
         return values, best
 
     def _best_matches(self) -> _BestMatches:
@@ -559,8 +562,14 @@ class PairScorer:
 
     def _dice(self, name, rows, cols, a, b):
         """Dice of the two spans' feature sets, and their total size."""
-        count = self.src.span_counts(name, a)[rows - a] + self.tgt.span_counts(name, b)[cols - b]
-        shared = self._span_overlap(name, rows, cols, a, b)
+        src_count, tgt_count = self.src.span_counts(name, a)[rows - a], self.tgt.span_counts(name, b)[cols - b]
+        count = src_count + tgt_count
+        both = (src_count > 0) & (tgt_count > 0)  # anchors: most sentences have none, and then nothing is shared
+        if both.all():
+            shared = self._span_overlap(name, rows, cols, a, b)
+        else:
+            shared = np.zeros(len(rows), dtype=np.float32)
+            shared[both] = self._span_overlap(name, rows[both], cols[both], a, b)
         return 2.0 * shared / np.maximum(count, 1.0), count
 
     def _idf_weights(self) -> np.ndarray:
