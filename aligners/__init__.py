@@ -6,13 +6,13 @@
 
 from aligners.beads import Bead
 
-__all__ = ["Bead", "align"]
+__all__ = ["Bead", "align", "align_articles"]
 
 
 def __getattr__(name: str):
     """`align` (numpy, signals, numbers) loads on first use, so importing `Bead` stays cheap."""
-    if name == "align":
-        from aligners.aligner import align
+    if name in ("align", "align_articles"):
+        from aligners import aligner
 
-        return align
+        return getattr(aligner, name)
     raise AttributeError(f"module 'aligners' has no attribute {name!r}")

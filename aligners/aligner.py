@@ -10,18 +10,19 @@ import numpy as np
 
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
-from aligners.embed_scope import EMBED_SCOPES, WHERE_NEEDED
+from aligners.boilerplate_pairs import BoilerplatePairs
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5, EMBED_SCOPES, NO_EMBED, WHERE_NEEDED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
-from aligners.embeddings import E5, span_embeddings
 from aligners.embeddings import embed as embed_texts
+from aligners.embeddings import span_embeddings
 from aligners.feature_sets import shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
 from aligners.unsure import WEAK_MT_SPREAD, unsure_steps
 from mt.io.errors import DariError
+from mt.text.article import Article
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
 
-NO_EMBED = "none"
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7
@@ -40,11 +41,20 @@ def default_weights(has_mt: bool, has_embed: bool) -> Weights:
     return Weights(length=1.0, anchors=0.5, skip=0.8, merge=0.6)
 
 
-def _skip_scale(sentences: list[str], lang: str) -> np.ndarray:
+def _kinds(sentences: list[str], lang: str, kinds: list[str | None] | None) -> list[str | None]:
+    """The caller's boilerplate kinds (judged in their paragraphs); without them each sentence is judged alone."""
+    if kinds is None:
+        return [boilerplate_kind(s, lang) for s in sentences]
+    if len(kinds) != len(sentences):
+        raise ValueError(f"{len(kinds)} boilerplate kinds for {len(sentences)} sentences")
+    return kinds
+
+
+def _skip_scale(sentences: list[str], kinds: list[str | None]) -> np.ndarray:
     """Boilerplate, and debris without a single word (scanned page furniture such as `.....`,
     `- _-`, `* * *`), cost a quarter as much to leave unaligned: absorbed into a merge they only
-    blur its boundary (Text+Berg dev: MT 0.853 -> 0.856, MT + e5 0.895 -> 0.897; news unchanged)."""
-    return np.array([BOILERPLATE_SKIP if boilerplate_kind(s, lang) or not has_word(s) else 1.0 for s in sentences])
+    blur its boundary."""
+    return np.array([BOILERPLATE_SKIP if kind or not has_word(s) else 1.0 for s, kind in zip(sentences, kinds)])
 
 
 def build_scorer(
@@ -58,13 +68,16 @@ def build_scorer(
     weights: Weights | None,
     anchors: bool = True,
     encode_spans: bool = False,
+    src_kinds: list[str | None] | None = None,
+    tgt_kinds: list[str | None] | None = None,
 ) -> PairScorer:
     if mt is not None and len(mt) != len(src):
         raise ValueError(f"mt has {len(mt)} lines but src has {len(src)}: they must be line-aligned")
     has_embed = embed != NO_EMBED
     weights = weights or default_weights(mt is not None, has_embed)
-    src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_lang)}
-    tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_lang)}
+    src_kinds, tgt_kinds = _kinds(src, src_lang, src_kinds), _kinds(tgt, tgt_lang, tgt_kinds)
+    src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_kinds)}
+    tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_kinds)}
     if has_embed and src and tgt:
         if max(len(src), len(tgt)) > MAX_EMBEDDED_SENTENCES:
             raise DariError(
@@ -79,7 +92,8 @@ def build_scorer(
         src_features["grams"], tgt_features["grams"] = shared_set_rows(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
         src_features["anchors"], tgt_features["anchors"] = shared_set_rows(*shared_anchors(src, tgt, src_lang, tgt_lang))
-    return PairScorer(Side(**src_features), Side(**tgt_features), weights)
+    pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)
+    return PairScorer(Side(**src_features), Side(**tgt_features), weights, boilerplate_pairs=pairs)
 
 
 def align(
@@ -87,7 +101,7 @@ def align(
     tgt: list[str],
     mt: list[str] | None = None,
     embed: str = E5,
-    max_merge: int = 3,
+    max_merge: int = DEFAULT_MAX_MERGE,
     src_lang: str = "ko",
     tgt_lang: str = "en",
     weights: Weights | None = None,
@@ -96,7 +110,9 @@ def align(
     repair: bool = False,
     gap_merge: int | None = None,
     encode_spans: bool | None = None,
-    embed_scope: str = WHERE_NEEDED,
+    src_kinds: list[str | None] | None = None,
+    tgt_kinds: list[str | None] | None = None,
+    embed_scope: str = DEFAULT_EMBED_SCOPE,
 ) -> list[Bead]:
     """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
 
@@ -109,8 +125,9 @@ def align(
     allowed at all (max_merge 1 keeps 1-1 only), 0 turns the pass off. `encode_spans` embeds
     every run of up to max_merge sentences as joined text (Vecalign, Bertalign) instead of
     combining sentence vectors (`signals.Side`), at ~3x the encoder calls. Default: only without
-    MT, where the embedding alone decides merges and the combination costs accuracy (FLORES
-    devtest, e5 only: strict F1 0.972 -> 0.959; with MT 0.991 -> 0.986, Text+Berg 0.891 -> 0.895).
+    MT, where the embedding alone decides merges and the combination costs accuracy
+    (docs/benchmarks.md). `src_kinds`/`tgt_kinds`: boilerplate kind (or None) per sentence, as
+    the caller's `Article` judged them; without them each sentence is judged alone.
     `embed_scope` "needed": with MT, sentences are embedded only in the stretches the MT leaves
     unsure (`aligners.unsure`), which are then aligned again with the embedding added; "all":
     everywhere, as without MT.
@@ -121,7 +138,7 @@ def align(
         raise ValueError(f"embed_scope must be one of {', '.join(EMBED_SCOPES)}, not {embed_scope!r}")
     try:
         scorer, path = _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge,
-                                   encode_spans, embed_scope)
+                                   encode_spans, embed_scope, src_kinds, tgt_kinds)
         scores = bead_scores(scorer, path, radius)
     except MemoryError:
         raise DariError(f"ran out of memory aligning {len(src)} x {len(tgt)} sentences; split the input into smaller documents") from None
@@ -136,12 +153,13 @@ def align(
 
 
 def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge, encode_spans,
-                embed_scope) -> tuple[PairScorer, list]:
+                embed_scope, src_kinds, tgt_kinds) -> tuple[PairScorer, list]:
     """The DP passes of `align`: the scorer that judged the final path, and that path."""
     selective = mt is not None and embed != NO_EMBED and embed_scope == WHERE_NEEDED
     if encode_spans is None:
         encode_spans = mt is None
-    scorer = build_scorer(src, tgt, mt, NO_EMBED if selective else embed, max_merge, src_lang, tgt_lang, weights, anchors, encode_spans)
+    scorer = build_scorer(src, tgt, mt, NO_EMBED if selective else embed, max_merge, src_lang, tgt_lang, weights, anchors,
+                          encode_spans, src_kinds, tgt_kinds)
     types = bead_types(max_merge)
     first = path = align_path(scorer, types, radius)
     if gap_merge is None:
@@ -216,3 +234,10 @@ def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:
         costs[valid] = scorer.bead_costs(rows[valid], cols[valid], 1, 1)
         scores[ks] = costs.reshape(len(ks), len(offsets)).min(axis=1) / 2.0 / (2.0 * skip)
     return np.clip(scores, 0.0, 1.0)
+
+
+def align_articles(src: Article, tgt: Article, mt: list[str] | None = None, **options) -> list[Bead]:
+    """`align` for two `Article`s: their units, languages and boilerplate kinds; bead ids are unit
+    indices (`Article.expand` turns them into sentence ids)."""
+    return align(src.sentences, tgt.sentences, mt=mt, src_lang=src.lang, tgt_lang=tgt.lang,
+                 src_kinds=list(src.boilerplate), tgt_kinds=list(tgt.boilerplate), **options)

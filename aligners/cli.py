@@ -12,23 +12,20 @@ import os
 import click
 
 from aligners.beads import Bead, format_bead, joined
-from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
+from aligners.defaults import E5, MAX_MERGE_LIMIT
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from mt.io.errors import DariError
-from mt.io.files import atomic_output, check_output_dir, read_lines, read_text
+from mt.io.files import atomic_output, check_output, output_key, read_lines, read_text
+from mt.text.article import Article, fit_mt
 
 FORMATS = ("beads", "tsv", "jsonl")
 
 
-def _sentences(path: str, segment: bool, lang: str) -> list[str]:
-    if not segment:
-        return read_lines(path)
-    from mt.text.segment import split_sentences
-
-    return split_sentences(read_text(path), lang)
-
-
-def _nonblank(lines: list[str]) -> list[int]:
-    return [i for i, line in enumerate(lines) if line.strip()]
+def _article(path: str, segment: bool, lang: str) -> Article:
+    """Raw text split into sentences (ids: sentence numbers), or one sentence a line (ids: line numbers)."""
+    if segment:
+        return Article.segment(read_text(path), lang)
+    return Article.from_lines(read_lines(path), lang)
 
 
 def _cell(text: str) -> str:
@@ -36,6 +33,7 @@ def _cell(text: str) -> str:
 
 
 def render(beads, src: list[str], tgt: list[str], fmt: str) -> str:
+    """Beads whose ids index `src` and `tgt` (sentence or line numbers) in the chosen format."""
     lines = []
     for bead in beads:
         src_text = joined(src, bead.src)
@@ -51,15 +49,15 @@ def render(beads, src: list[str], tgt: list[str], fmt: str) -> str:
 
 
 def _job(src_path, tgt_path, mt_path, segment, src_lang, tgt_lang):
-    """Read and check one document pair; returns (src, tgt, mt)."""
-    src = _sentences(src_path, segment, src_lang)
-    tgt = _sentences(tgt_path, segment, tgt_lang)
-    mt = None
-    if mt_path:
-        mt = read_lines(mt_path)
-        if len(mt) != len(src):
-            raise DariError(f"has {len(mt)} lines but the source has {len(src)} sentences; --mt must be line-aligned with SRC", mt_path)
-    return src, tgt, mt
+    """Read and check one document pair: (source, target, source units to align, their MT or None).
+
+    The units are the source's sentences unless the MT fits only paragraph by paragraph (`fit_mt`)."""
+    src = _article(src_path, segment, src_lang)
+    tgt = _article(tgt_path, segment, tgt_lang)
+    if not mt_path:
+        return src, tgt, src, None
+    fitted = fit_mt(src, read_lines(mt_path), mt_path, tgt_lang)
+    return src, tgt, fitted.article, fitted.mt
 
 
 def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
@@ -79,21 +77,32 @@ def _batch_jobs(list_path: str) -> list[tuple[str, str, str | None, str]]:
     return jobs
 
 
+def _check_outputs(outputs: list[str], batch: str) -> None:
+    """Every output is checked before any input is read or aligned; two pairs writing one file would lose one."""
+    seen: set[str] = set()
+    for out in outputs:
+        check_output(out)
+        key = output_key(out)
+        if key in seen:
+            raise DariError(f"{out} is the output of two listed document pairs; give each pair its own", batch)
+        seen.add(key)
+
+
 @click.command()
-@click.argument("src", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", required=False, type=click.Path(dir_okay=False))
-@click.option("--mt", "mt_path", type=click.Path(dir_okay=False), help="SRC machine-translated into TGT's language, one line per SRC sentence.")
-@click.option("--embed", default="e5", help="Sentence embeddings: none, e5 (bundled, offline) or a sentence-transformers model name.")
-@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
-@click.option("--max-merge", type=click.IntRange(1, 6), default=3, help="Most sentences on one side of a bead in the first pass.")
-@click.option("--gap-merge", type=click.IntRange(0, 7), default=None,
+@click.argument("src", required=False)
+@click.argument("tgt", required=False)
+@click.option("--mt", "mt_path", help="SRC machine-translated into TGT's language, one line per SRC sentence.")
+@embed_option(E5)
+@embed_scope_option()
+@max_merge_option()
+@click.option("--gap-merge", type=click.IntRange(0, MAX_MERGE_LIMIT + 1), default=None,
               help="Most sentences on one side of a bead in the second pass, which re-aligns only the stretches between "
                    "confident 1-1 beads (literary translations merge more); 0 = no second pass. [default: --max-merge + 1, "
                    "or 1 with --max-merge 1]")
 @click.option("-o", "--output", default="-", help="Output file (- for stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="beads", help="beads: [src ids]:[tgt ids]:score; tsv: src, tgt, score; jsonl: with text.")
 @click.option("--segment", is_flag=True, default=False, help="SRC and TGT are raw articles: split them into sentences first.")
-@click.option("--batch", "batch", type=click.Path(dir_okay=False), help="TSV of document pairs (src, tgt, optional mt, out) aligned in one process.")
+@click.option("--batch", "batch", help="TSV of document pairs (src, tgt, optional mt, out) aligned in one process.")
 @click.option("--no-empty", is_flag=True, default=False, help="Leave out one-sided beads (unaligned sentences); their count goes to stderr.")
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
@@ -110,38 +119,33 @@ def align(src, tgt, mt_path, embed, embed_scope, max_merge, gap_merge, output, f
         raise click.UsageError("give SRC and TGT, or --batch LIST.tsv")
     else:
         jobs = [(src, tgt, mt_path, output)]
+    _check_outputs([out for *_, out in jobs], batch or output)
     loaded = [(s, _job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
-    for _, _, out in loaded:  # every input and output is checked before anything is written
-        check_output_dir(out)
 
-    from aligners.aligner import align as align_sentences
+    from aligners.aligner import align_articles
 
-    for src_path, (src_lines, tgt_lines, mt_lines), out in loaded:
-        # Blank lines are paragraph breaks (as `dari segment` writes them): never aligned, while
-        # bead ids stay line numbers of the files.
-        src_ids, tgt_ids = _nonblank(src_lines), _nonblank(tgt_lines)
+    for src_path, (src_article, tgt_article, units, mt_lines), out in loaded:
         try:
-            beads = align_sentences(
-                [src_lines[i] for i in src_ids],
-                [tgt_lines[j] for j in tgt_ids],
-                mt=[mt_lines[i] for i in src_ids] if mt_lines is not None else None,
-                embed=embed,
-                embed_scope=embed_scope,
-                max_merge=max_merge,
-                gap_merge=gap_merge,
-                src_lang=src_lang,
-                tgt_lang=tgt_lang,
-            )
+            beads = align_articles(units, tgt_article, mt=mt_lines, embed=embed, embed_scope=embed_scope,
+                                   max_merge=max_merge, gap_merge=gap_merge)
         except DariError as err:  # a limit of the aligner: name the document it was hit on
             raise (DariError(err.message, src_path) if err.path is None else err) from None
-        beads = [Bead([src_ids[i] for i in b.src], [tgt_ids[j] for j in b.tgt], b.score) for b in beads]
+        beads = [Bead(units.expand(b.src), tgt_article.expand(b.tgt), b.score) for b in beads]
         if no_empty:
             kept = [b for b in beads if b.src and b.tgt]
             if len(kept) < len(beads):
                 click.echo(f"{out}: left out {len(beads) - len(kept)} one-sided beads (--no-empty)", err=True)
             beads = kept
         with atomic_output(out) as handle:
-            handle.write(render(beads, src_lines, tgt_lines, fmt))
+            handle.write(render(beads, _by_id(src_article), _by_id(tgt_article), fmt))
+
+
+def _by_id(article: Article) -> list[str]:
+    """Sentence text by id (with line numbers as ids, blank lines stay empty), for rendering beads."""
+    texts = [""] * (article.ids[-1][-1] + 1 if len(article) else 0)
+    for sentence, (i,) in zip(article.sentences, article.ids):
+        texts[i] = sentence
+    return texts
 
 
 __all__ = ["align", "render"]

@@ -15,9 +15,9 @@ from collections import OrderedDict
 
 import numpy as np
 
+from aligners.defaults import E5
 from mt.io.errors import DariError
 
-E5 = "e5"
 CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
 # Texts per encoder call: the encoder's working memory grows with its batch (~300 MB for 3,000 texts).
 ENCODE_BATCH = 256

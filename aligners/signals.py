@@ -286,8 +286,10 @@ class PairScorer:
         ratio: float | None = None,
         skip: float | None = None,
         length_sigma: float | None = None,
+        boilerplate_pairs=None,
     ):
         self.src, self.tgt, self.w = src, tgt, weights
+        self.boilerplate_pairs = boilerplate_pairs  # `aligners.boilerplate_pairs.BoilerplatePairs`, finest level only
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
         self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
@@ -494,7 +496,8 @@ class PairScorer:
     def with_vectors(self, src: tuple[np.ndarray, np.ndarray, np.ndarray], tgt: tuple[np.ndarray, np.ndarray, np.ndarray]) -> PairScorer:
         """This scorer with sentence embeddings of some sentences added as a signal: per side
         (vectors, sentence ids, stretch of each); everything measured on the MT so far is kept."""
-        scorer = PairScorer(self.src.with_vectors(*src), self.tgt.with_vectors(*tgt), self.w, self.ratio, self.skip, self.length_sigma)
+        scorer = PairScorer(self.src.with_vectors(*src), self.tgt.with_vectors(*tgt), self.w, self.ratio, self.skip, self.length_sigma,
+                            boilerplate_pairs=self.boilerplate_pairs)
         scorer._calibration.update({k: v for k, v in self._calibration.items() if k != "embed"})
         scorer._idf, scorer._idf_totals, scorer._chance, scorer._best = self._idf, self._idf_totals, self._chance, self._best
         return scorer
@@ -619,6 +622,8 @@ class PairScorer:
         cost = (a + b) * per_sentence + self.w.merge * (a + b - 2)
         if self.use_anchors:
             cost = cost + self.w.anchors * self._anchor_term(rows, cols, a, b)
+        if a == b == 1 and self.boilerplate_pairs is not None:
+            cost = self.boilerplate_pairs.price(cost, rows, cols)
         return cost
 
     def _semantic(self, rows, cols, a, b, part: bool = False) -> np.ndarray | None:

@@ -6,11 +6,20 @@ import json
 
 import click
 
+from aligners.defaults import E5
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from corpora.filters import FilterSettings
-from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
 from corpora.writers import FORMATS
+from mt.engine.options import engine_options
 
 _DEFAULTS = FilterSettings()
+LANGUAGES = {"ko": "Korean", "en": "English"}
+SHOWN_IDS = 5  # document ids named in a warning; stats.json has them all
+
+
+def _some(ids: list[str]) -> str:
+    more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
+    return ", ".join(ids[:SHOWN_IDS]) + more
 
 
 @click.group()
@@ -32,11 +41,12 @@ def corpus() -> None:
 @click.option("--exclude", multiple=True, metavar="FILE",
               help="Test set whose sentences must not appear in the corpus (plain lines, .tsv, .jsonl, .tmx, .ko/.en); repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, help="Processes aligning documents in parallel; output order does not depend on it.")
-@click.option("--embed", type=click.Choice(["e5", "none"]), default="e5", help="Sentence embeddings the aligner uses.")
-@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
-@click.option("--max-merge", type=click.IntRange(min=1), default=3, help="Most sentences the aligner merges on one side of a bead.")
+@embed_option(E5)
+@embed_scope_option()
+@max_merge_option()
+@engine_options
 def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int, max_chars: int, min_ratio: float,
-          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, embed_scope: str, max_merge: int) -> None:
+          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, embed_scope: str, max_merge: int, engine) -> None:
     """Segment, align and filter article pairs into a parallel corpus with provenance.
 
     INPUT is a directory of NAME.ko.txt + NAME.en.txt (optional NAME.ko.mt.txt, a machine translation
@@ -51,13 +61,20 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
                              max_ratio=max_ratio)
     settings = BuildSettings(format=fmt, filters=filters, embed=embed, embed_scope=embed_scope, max_merge=max_merge)
     with tqdm(desc="documents", unit="doc", disable=None) as bar:  # shown only when stderr is a terminal
-        stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update())
+        stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update(),
+                          engine=engine, report=lambda line: click.echo(line, err=True))
     click.echo(
         f"{out_dir}: {stats['accepted']:,} pairs accepted of {stats['candidates']:,} ({stats['yield']:.1%}) from "
         f"{stats['documents']:,} documents ({stats['documents_processed']:,} processed, "
         f"{stats['documents_reused']:,} reused); {stats['rejected']:,} rejects in rejects.jsonl",
         err=True,
     )
+    for doc, problem in stats["mt_unusable"].items():
+        click.echo(f"warning: {doc}: aligned without its MT: {problem}", err=True)
+    empty = {side: ids for side, ids in stats["empty_articles"].items() if ids}
+    if empty:
+        listed = "; ".join(f"no {LANGUAGES[side]} text in {_some(ids)}" for side, ids in empty.items())
+        click.echo(f"warning: articles with an empty side: {listed} (all in {out_dir}/stats.json, empty_articles)", err=True)
 
 
 @corpus.command()
@@ -67,5 +84,7 @@ def stats(path: str, as_json: bool) -> None:
     """Summarize a built corpus directory or a parallel file (.tsv, .jsonl, .tmx, .ko/.en)."""
     from corpora.stats import corpus_summary, format_summary
 
+    from mt.io.files import write_text
+
     summary = corpus_summary(path)
-    click.echo(json.dumps(summary, ensure_ascii=False, indent=2) if as_json else format_summary(summary), nl=as_json)
+    write_text(None, json.dumps(summary, ensure_ascii=False, indent=2) + "\n" if as_json else format_summary(summary))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from collections.abc import Iterator
 
 from mt.io.errors import DariError
 from mt.io.files import iter_json_objects, read_text
+from corpora.records import first_control_char
 
 KO_SUFFIX, EN_SUFFIX, MT_SUFFIX = ".ko.txt", ".en.txt", ".ko.mt.txt"
 
@@ -37,8 +39,19 @@ class Document:
 
 
 def _check_id(doc_id: str, where: str) -> None:
-    if not doc_id or any(ch in doc_id for ch in "\t\n\r\x00"):
-        raise DariError(f"document id {doc_id!r} is empty or contains a tab/line break", where)
+    """An id travels into every corpus format: a control character would break TSV lines and TMX
+    (XML 1.0 has no way to write most of them), and an undecodable file name is no text at all."""
+    if not doc_id:
+        raise DariError("empty document id", where)
+    bad = first_control_char(doc_id)
+    if bad is not None:
+        raise DariError(f"document id {doc_id!r} contains {_describe(bad)}; ids must be printable text", where)
+
+
+def _describe(ch: str) -> str:
+    if unicodedata.category(ch) == "Cs":
+        return f"U+{ord(ch):04X}, which is not a character (a file name that is not UTF-8?)"
+    return f"the control character U+{ord(ch):04X}"
 
 
 def _directory_names(directory: str) -> list[str]:

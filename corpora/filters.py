@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from collections.abc import Callable
 
-from corpora.records import PairRecord, format_ids
+from corpora.records import PairRecord, first_control_char, format_ids
 from mt.text.script import is_hangul, letter_share
 
 # Every reason a pair can be rejected for, in the order the checks run; stats list them in this order.
@@ -104,7 +104,7 @@ def check_unaligned(pair: PairRecord, settings: FilterSettings) -> Verdict:
 def check_control_chars(pair: PairRecord, settings: FilterSettings) -> Verdict:
     """Tabs, line breaks and other control characters break TSV/Moses lines and are not legal in TMX."""
     for side, text in (("ko", pair.ko), ("en", pair.en)):
-        bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff"), None)
+        bad = first_control_char(text)
         if bad is not None:
             return CONTROL_CHARS, f"{side} contains U+{ord(bad):04X}"
     return None

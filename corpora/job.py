@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
-from aligners.embed_scope import WHERE_NEEDED
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5
 from mt import __version__
+from mt.engine.options import EngineSettings
 from mt.io.errors import DariError
-from mt.io.files import atomic_output
-from mt.text.boilerplate import paragraph_kinds
-from mt.text.segment import split_paragraphs
+from mt.io.files import atomic_output, check_output_directory, make_output_directory
+from mt.text.article import Article, fit_mt
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
 from corpora.filters import REASONS, FilterSettings, Layout, apply_filters, reject_unaligned_neighbours
@@ -45,23 +45,23 @@ from corpora.writers import FORMATS, open_corpus, open_rejects
 WORK_DIR = ".dari-corpus"
 STATS_FILE = "stats.json"
 
-Aligner = Callable[..., list]  # align(src, tgt, mt=None, embed=..., max_merge=..., embed_scope=...) -> list[Bead]
+Aligner = Callable[..., list]  # aligner(src: Article, tgt: Article, mt=None, embed=..., max_merge=..., embed_scope=...) -> list[Bead]
 
 
-def default_aligner(src: list[str], tgt: list[str], mt: list[str] | None = None, embed: str = "e5",
-                    max_merge: int = 3, embed_scope: str = WHERE_NEEDED) -> list:
-    from aligners import align
+def default_aligner(src: Article, tgt: Article, mt: list[str] | None = None, embed: str = E5,
+                    max_merge: int = DEFAULT_MAX_MERGE, embed_scope: str = DEFAULT_EMBED_SCOPE) -> list:
+    from aligners.aligner import align_articles
 
-    return align(src, tgt, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
+    return align_articles(src, tgt, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
 
 
 @dataclass(frozen=True)
 class BuildSettings:
     format: str = "tsv"
     filters: FilterSettings = field(default_factory=FilterSettings)
-    embed: str = "e5"
-    max_merge: int = 3
-    embed_scope: str = WHERE_NEEDED
+    embed: str = E5
+    max_merge: int = DEFAULT_MAX_MERGE
+    embed_scope: str = DEFAULT_EMBED_SCOPE
 
     def to_json(self) -> dict:
         """Every setting except the output format: what decides a document's pairs (stats.json shows it)."""
@@ -75,7 +75,7 @@ class BuildSettings:
 
 # Modules whose code decides a shard's content besides the aligner's: an upgraded segmenter or
 # filter must not leave old documents judged by the old rules.
-_SHARD_CODE = ("mt.text.segment", "mt.text.numbers", "mt.text.boilerplate", "mt.text.script", "corpora.filters", "corpora.job")
+_SHARD_CODE = ("mt.text.article", "mt.text.segment", "mt.text.numbers", "mt.text.boilerplate", "mt.text.script", "corpora.filters", "corpora.job")
 
 
 def _code_fingerprint(aligner: Aligner) -> str:
@@ -100,64 +100,37 @@ class DocumentResult:
     en_sentences: list[str]
     mt_used: bool
     pairs: list[PairRecord]
-
-
-def _fit(pieces: list[str], n: int) -> list[str]:
-    """Exactly n translations from a paragraph's MT sentences: extras join the last, missing ones stay empty."""
-    if len(pieces) > n:
-        return pieces[: n - 1] + [" ".join(pieces[n - 1:])]
-    return pieces + [""] * (n - len(pieces))
-
-
-def _paragraph_ids(paragraphs: list[list[str]]) -> list[int]:
-    """Paragraph number of each sentence."""
-    return [number for number, paragraph in enumerate(paragraphs) for _ in paragraph]
-
-
-def _boilerplate_kinds(paragraphs: list[list[str]], lang: str) -> list[str | None]:
-    """Kinds per sentence, judged paragraph by paragraph (a caption's description is only
-    recognisable next to its credit)."""
-    return [kind for paragraph in paragraphs for kind in paragraph_kinds(paragraph, lang)]
-
-
-def _mt_sentences(mt_text: str | None, ko: list[str], ko_paragraphs: list[list[str]]) -> list[str] | None:
-    """The MT as one translation per Korean sentence, or None when it cannot be matched up.
-
-    MT sentences are matched document-wide when the counts agree, then one MT line per Korean
-    sentence, else paragraph by paragraph (a translated article keeps the paragraphs), fitting each
-    paragraph's count to the Korean one.
-    """
-    if mt_text is None:
-        return None
-    mt_paragraphs = split_paragraphs(mt_text, "en")
-    whole = [sentence for paragraph in mt_paragraphs for sentence in paragraph]
-    if len(whole) == len(ko):
-        return whole
-    if len(mt_paragraphs) == len(ko):
-        return [" ".join(paragraph) for paragraph in mt_paragraphs]
-    if len(mt_paragraphs) == len(ko_paragraphs):
-        return [t for ko_p, mt_p in zip(ko_paragraphs, mt_paragraphs) for t in _fit(mt_p, len(ko_p))]
-    return None
+    mt_problem: str = ""  # why a given MT could not be used, or ""
+    mt_whole_paragraphs: int = 0  # paragraphs whose MT did not split like the Korean (aligned whole)
 
 
 def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
-    ko_paragraphs, en_paragraphs = split_paragraphs(doc.ko, "ko"), split_paragraphs(doc.en, "en")
-    ko = [sentence for paragraph in ko_paragraphs for sentence in paragraph]
-    en = [sentence for paragraph in en_paragraphs for sentence in paragraph]
-    mt = _mt_sentences(doc.mt, ko, ko_paragraphs)
-    layout = Layout(kinds={"ko": _boilerplate_kinds(ko_paragraphs, "ko"), "en": _boilerplate_kinds(en_paragraphs, "en")},
-                    paragraphs={"ko": _paragraph_ids(ko_paragraphs), "en": _paragraph_ids(en_paragraphs)})
+    """Segment, fit the MT (if any), align and filter one article pair.
+
+    An MT that cannot be fitted to the Korean (`fit_mt`) is not used: the document is aligned
+    without it and `mt_problem` says why (stats.json counts such documents)."""
+    ko, en = Article.segment(doc.ko, "ko"), Article.segment(doc.en, "en")
+    units, mt, mt_problem, whole = ko, None, "", ()
+    if doc.mt is not None:
+        try:
+            fitted = fit_mt(ko, doc.mt.split("\n"), f"{doc.id} (MT)")
+            units, mt, whole = fitted.article, fitted.mt, fitted.whole_paragraphs
+        except DariError as err:
+            mt_problem = err.message
+    layout = Layout(kinds={"ko": list(ko.boilerplate), "en": list(en.boilerplate)},
+                    paragraphs={"ko": list(ko.paragraphs), "en": list(en.paragraphs)})
     pairs = []
     try:
-        beads = aligner(ko, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
+        beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
     except DariError as err:  # a limit of the aligner: name the article it was hit on
         raise (DariError(err.message, doc.id) if err.path is None else err) from None
     for bead in beads:
-        pair = PairRecord(doc.id, joined(ko, bead.src), joined(en, bead.tgt),
-                          list(bead.src), list(bead.tgt), round(float(bead.score), 6))
+        ko_ids, en_ids = units.expand(bead.src), en.expand(bead.tgt)
+        pair = PairRecord(doc.id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),
+                          ko_ids, en_ids, round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))
     reject_unaligned_neighbours(pairs, layout)
-    return DocumentResult(doc.id, ko, en, mt is not None, pairs)
+    return DocumentResult(doc.id, ko.sentences, en.sentences, mt is not None, pairs, mt_problem, len(whole))
 
 
 class ShardStore:
@@ -263,23 +236,30 @@ def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSetting
 
 def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), exclude: Iterable[str] = (),
           jobs: int = 1, aligner: Aligner = default_aligner,
-          progress: Callable[[DocumentResult], None] | None = None) -> dict:
-    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes."""
+          progress: Callable[[DocumentResult], None] | None = None,
+          engine: EngineSettings = EngineSettings(), report: Callable[[str], None] | None = None) -> dict:
+    """Build (or resume, or extend) the corpus of `source` in `out_dir`; returns the stats it writes.
+
+    `engine` says where documents are processed (this process and `jobs` more, or a Ray cluster:
+    corpora.ray_build); `report` receives the Ray engine's progress lines."""
     if settings.format not in FORMATS:
         raise DariError(f"unknown format {settings.format!r}; expected one of {', '.join(FORMATS)}")
     if jobs < 1:
         raise DariError(f"--jobs must be at least 1, got {jobs}")
+    check_output_directory(out_dir)
+    results = _results
+    if engine.name == "ray":
+        if jobs > 1:
+            raise DariError("--jobs is for the local engine; with --engine ray use --workers")
+        from corpora.ray_build import ray_results
+
+        results = ray_results(engine, report)
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise DariError("exists and is not a directory", out_dir)
-    parent = os.path.dirname(os.path.abspath(out_dir))
-    if not os.path.isdir(parent):
-        raise DariError("parent directory does not exist", out_dir)
-    os.makedirs(out_dir, exist_ok=True)
+    make_output_directory(out_dir)
     with _exclusive(out_dir):
-        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress)
+        return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)
 
 
 @contextlib.contextmanager
@@ -297,19 +277,27 @@ def _exclusive(out_dir: str) -> Iterator[None]:
 
 def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSettings, exclude: list[str],
                   excluded: set[int], jobs: int, aligner: Aligner,
-                  progress: Callable[[DocumentResult], None] | None) -> dict:
+                  progress: Callable[[DocumentResult], None] | None, results=_results) -> dict:
     _remove_temporaries(out_dir)
     store = ShardStore(out_dir, settings.work_key(aligner))
     store.remove_stale_temporaries()
     gate = CorpusGate(excluded)
     counts: collections.Counter = collections.Counter()
     rejected = collections.Counter({reason: 0 for reason in REASONS})
+    mt_unusable: dict[str, str] = {}  # document id -> why its MT file could not be fitted
+    empty: dict[str, list[str]] = {"ko": [], "en": []}  # articles with a side without any sentence
     with open_corpus(out_dir, settings.format) as write, open_rejects(out_dir) as write_reject:
-        for result in _results(docs, store, settings, aligner, jobs, counts):
+        for result in results(docs, store, settings, aligner, jobs, counts):
             counts["documents"] += 1
             counts["documents_mt_used"] += result.mt_used
+            counts["mt_whole_paragraphs"] += result.mt_whole_paragraphs
+            if result.mt_problem:
+                mt_unusable[result.doc] = result.mt_problem
             counts["ko_sentences"] += len(result.ko_sentences)
             counts["en_sentences"] += len(result.en_sentences)
+            for side, sentences in (("ko", result.ko_sentences), ("en", result.en_sentences)):
+                if not sentences:
+                    empty[side].append(result.doc)
             for pair in result.pairs:
                 counts["candidates"] += 1
                 if pair.reason is None:
@@ -333,6 +321,8 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         "documents_reused": counts["documents_reused"],
         "shards_removed": counts["shards_removed"],
         "documents_mt_used": counts["documents_mt_used"],
+        "mt_whole_paragraphs": counts["mt_whole_paragraphs"],
+        "mt_unusable": mt_unusable,
         "ko_sentences": counts["ko_sentences"],
         "en_sentences": counts["en_sentences"],
         "candidates": counts["candidates"],
@@ -342,6 +332,7 @@ def _build_locked(docs: Iterable[Document], out_dir: str, settings: BuildSetting
         "yield": round(counts["accepted"] / counts["candidates"], 4) if counts["candidates"] else 0.0,
         "ko_sentence_yield": round(counts["accepted_ko_sentences"] / counts["ko_sentences"], 4)
         if counts["ko_sentences"] else 0.0,
+        "empty_articles": empty,
         "exclude": exclude,
         "excluded_segments": len(excluded),
         "settings": settings.to_json(),

@@ -6,6 +6,7 @@ all share one shape and `stats` can read any of them back.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 
@@ -33,3 +34,9 @@ class PairRecord:
 def format_ids(ids: list[int]) -> str:
     """Sentence ids as written in TSV, TMX props and reject details: "3,4"."""
     return ",".join(map(str, ids))
+
+
+def first_control_char(text: str) -> str | None:
+    """The first character no corpus format can carry as text: control characters (they break TSV
+    and Moses lines, and XML 1.0 cannot write most of them), surrogates and U+FFFE/U+FFFF."""
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff"), None)

@@ -79,11 +79,7 @@ def check_numbers(bead: BeadText) -> Result:
     """
     if not (bead.ko and bead.en):
         return [], []
-    ko_numbers, en_numbers = extract_numbers(bead.ko, "ko"), extract_numbers(bead.en, "en")
-    ko_keys, en_keys = _comparable(ko_numbers, en_numbers), _comparable(en_numbers, ko_numbers)
-    ko_values, en_values = set(ko_keys.values()), set(en_keys.values())
-    missing = {key for n, key in ko_keys.items() if _DIGIT.search(n.text)} - en_values - _word_values(bead.en)
-    extra = {key for n, key in en_keys.items() if _DIGIT.search(n.text)} - ko_values
+    _, _, missing, extra = _unmatched_keys(bead.ko, bead.en)
     if not missing and not extra:
         return [], []
     parts = []
@@ -92,6 +88,27 @@ def check_numbers(bead: BeadText) -> Result:
     if extra:
         parts.append(f"English has {_numbers(extra)} not in the Korean")
     return ["number_mismatch" if missing and extra else "number_missing"], ["; ".join(parts)]
+
+
+def _unmatched_keys(ko: str, en: str) -> tuple[dict, dict, set, set]:
+    """Each side's numbers with their comparison keys, and the keys of figures in digits without a counterpart."""
+    ko_numbers, en_numbers = extract_numbers(ko, "ko"), extract_numbers(en, "en")
+    ko_keys, en_keys = _comparable(ko_numbers, en_numbers), _comparable(en_numbers, ko_numbers)
+    ko_values, en_values = set(ko_keys.values()), set(en_keys.values())
+    missing = {key for n, key in ko_keys.items() if _DIGIT.search(n.text)} - en_values - _word_values(en)
+    extra = {key for n, key in en_keys.items() if _DIGIT.search(n.text)} - ko_values
+    return ko_keys, en_keys, missing, extra
+
+
+def unmatched_numbers(ko: str, en: str) -> tuple[list[Number], list[Number]]:
+    """The figures `check_numbers` objects to, as found in each text (with offsets), so a page can mark them."""
+    if not (ko and en):
+        return [], []
+    ko_keys, en_keys, missing, extra = _unmatched_keys(ko, en)
+    return (
+        [n for n, key in ko_keys.items() if key in missing and _DIGIT.search(n.text)],
+        [n for n, key in en_keys.items() if key in extra and _DIGIT.search(n.text)],
+    )
 
 
 def _comparable(numbers: list[Number], other: list[Number]) -> dict[Number, float | tuple[int, ...]]:

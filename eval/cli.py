@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import click
 
+from aligners.agreement import PAIR_MIN_CHRF
+from aligners.defaults import NO_EMBED
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
-from aligners.embed_scope import EMBED_SCOPE_HELP, EMBED_SCOPES, WHERE_NEEDED
 from mt.io.errors import DariError
 from mt.models import DEFAULT_MODEL
 
@@ -77,12 +79,16 @@ def score(reference, inputs, metrics, segments, confidence, confidence_n, paired
     per-segment scores, confidence intervals and paired significance tests."""
     from eval.score_report import render_scores
     from eval.scoring import SystemScores, corpus_scores, paired_test, segment_scores
-    from mt.io.files import write_text
+    from mt.io.files import STDIN, check_output, write_text
 
     if paired and len(inputs) < 2:
         raise click.UsageError("--paired needs at least two -i files (the first is the baseline)")
     if paired and confidence:
         raise click.UsageError("--confidence and --paired exclude each other: --paired bs already gives intervals")
+    stdin_uses = [reference, *inputs].count(STDIN)
+    if stdin_uses > 1:
+        raise DariError(f"stdin (-) is given {stdin_uses} times to -r/-i, but can be read only once; give files for the others")
+    check_output(output)
     metrics = list(dict.fromkeys(metrics))
     refs = _read_segments(reference)
     systems = []
@@ -111,7 +117,9 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
     from mt.io.files import read_lines, read_text
 
     def pair(name: str, src_path: str, ref_path: str, mt_path: str | None) -> ArticlePair:
-        return ArticlePair(name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "")
+        return ArticlePair(
+            name, read_text(src_path), read_text(ref_path), read_lines(mt_path) if mt_path else None, mt_path or "", ref_path
+        )
 
     if not os.path.isdir(src):
         if os.path.isdir(ref):
@@ -140,14 +148,12 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
               help="Machine translation of --src (or directory): one line per Korean sentence or per Korean paragraph. "
                    "[default: translate with --model]")
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
-@click.option("--embed", default="none",
-              help="Sentence embeddings for alignment besides the MT: none, or e5 (offline, bundled; ~170x slower, "
-                   "no better on the QA benchmark).")
-@click.option("--embed-scope", type=click.Choice(EMBED_SCOPES), default=WHERE_NEEDED, show_default=True, help=EMBED_SCOPE_HELP)
+@embed_option(NO_EMBED, "The MT alone aligns as well on the QA benchmark (docs/benchmarks.md), much faster.")
+@embed_scope_option()
 @click.option("--confirm", default=None,
-              help="Embedding that must confirm a 1-1 pair the MT does not (chrF < 25), else it is an omission plus "
-                   "an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
-@click.option("--max-merge", default=3, type=click.IntRange(1, 6), help="Most sentences on one side of a bead.")
+              help=f"Embedding that must confirm a 1-1 pair the MT does not (chrF < {PAIR_MIN_CHRF:g}), else it is an omission "
+                   "plus an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
+@max_merge_option()
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
 def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, output, html_path):
@@ -158,10 +164,15 @@ def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, output, html
     credits and footers are reported as boilerplate, never as omissions.
     """
     from eval.qa import report_json, run_qa
-    from mt.io.files import write_text
+    from mt.io.files import check_output, output_key, write_text
 
     if mt and model:
         raise click.UsageError("give --mt or --model, not both")
+    check_output(output)
+    if html_path:
+        check_output(html_path)
+        if output_key(html_path) == output_key(output):
+            raise DariError("is given to both -o and --html; one report would overwrite the other", html_path)
     pairs = _article_pairs(src, ref, mt)
     translate = None
     if mt is None:
@@ -182,11 +193,11 @@ def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, output, html
 
 
 @click.command("align-eval", cls=AlignEvalCommand)
-@click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False),
+@click.option("--gold", multiple=True, required=True,
               help="Gold bead files, one per document: `--gold a.gold b.gold`. A line per bead, `[src ids]:[tgt ids]` "
                    "with 0-based sentence ids (`[0, 1]:[2]`, `[3]:[]` for an unaligned sentence); a score after a "
                    "third colon is ignored; blank lines are skipped.")
-@click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False),
+@click.option("--pred", multiple=True, required=True,
               help="Predicted bead files (as `dari align` writes them), in the order of --gold.")
 @click.option("-o", "--output", default="-", help="Where to write the JSON scores (- for stdout).")
 @click.option("--by-shape", is_flag=True, help="Also report strict precision/recall per bead shape (1-1, 2-1, 0-1 ...).")
@@ -196,11 +207,15 @@ def align_eval(gold, pred, output, by_shape):
 
     from aligners.beads import read_beads
     from eval.alignment_metrics import score_alignments, scores_by_shape
-    from mt.io.files import write_text
+    from mt.io.files import check_output, write_text
 
     if len(gold) != len(pred):
         raise click.UsageError(f"{len(gold)} --gold files but {len(pred)} --pred files; pair them one to one")
+    check_output(output)
     gold_docs, pred_docs = [read_beads(g) for g in gold], [read_beads(p) for p in pred]
+    for path, beads in zip(gold, gold_docs):
+        if not beads:
+            raise DariError("no gold beads (empty file): there is nothing to score against", path)
     report = score_alignments(gold_docs, pred_docs).as_dict()
     if by_shape:
         report["by_shape"] = scores_by_shape(gold_docs, pred_docs)

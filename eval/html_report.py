@@ -1,16 +1,28 @@
 """The QA report as one self-contained HTML file: no scripts, no fonts, no links outside the file.
 
 Editors open it from e-mail or a shared drive, often offline, so styles and the score plot (inline
-SVG) live inside the page. Every piece of article text is data and goes through `html.escape`,
-attributes included; nothing from the input ever becomes markup.
+SVG) live inside the page. Every piece of article text is data and goes through `escape` (HTML
+escaping, attributes included), so nothing from the input ever becomes markup; invisible direction
+controls are shown as [U+202E] instead of being obeyed, so they cannot display a figure reversed
+(a "1.5" as "5.1") in a report people check figures in. Long tokens (URLs, hashes) wrap inside
+their cells instead of pushing the table off the page.
 """
 
 from __future__ import annotations
 
-from html import escape
+import datetime
+import html
 
 from eval.checks import FLAGS
 from eval.qa import DocumentReport, QAReport
+from eval.text_display import has_bidi, neutralise_bidi
+
+BIDI_NOTE = "Invisible direction controls in the text are shown as [U+…] instead of being applied."
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text whose direction controls are visible code points instead of instructions."""
+    return html.escape(neutralise_bidi(text))
 
 FLAG_HELP = {
     "omission": "Korean content with no English",
@@ -25,7 +37,7 @@ FLAG_HELP = {
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere;word-break:break-word}
 th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}
 tr.flagged td{background:#fff4e5}tr.flag-omission td,tr.flag-addition td{background:#fde8e8}
 tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;background:#f7f7f7}
@@ -33,10 +45,28 @@ tr.flag-number_mismatch td{background:#fdf0d5}tr.boilerplate td{color:#888;backg
 .badge.omission,.badge.addition{background:#c0392b}.badge.number_mismatch{background:#a04000}
 .badge.boilerplate{background:#888}.notes{font-size:12px;color:#555}
 .summary{width:auto}svg{max-width:100%;height:auto;border:1px solid #eee}
+.about{color:#555}dl.legend dt{font-weight:600;float:left;clear:left;width:9em}dl.legend dd{margin:0 0 .3em 9.5em}
+figure{margin:.8em 0}figcaption{font-weight:600;margin-bottom:.3em}
+ul.key{list-style:none;padding:0;margin:.3em 0;font-size:12px;color:#444}ul.key li{display:inline-block;margin-right:1.2em}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 """
+SETTING_NAMES = {"embed": "alignment embeddings", "embed_scope": "embedding scope with MT",
+                 "confirm": "confirming embedding", "max_merge": "most sentences per bead side",
+                 "model": "MT model", "python": "Python"}
+SCORE_LEGEND = (
+    ("chrF", "character n-gram F-score (chrF2, 0–100) of the MT against the published English: how close the published "
+             "text is to a literal machine translation. A low score alone is not an error (a free but faithful translation "
+             "scores low); a bead far below the rest of its document is flagged low_similarity."),
+    ("BLEU", "word n-gram precision (0–100) of the MT against the published English; harsher than chrF on single "
+             "sentences and shown for reference."),
+    ("threshold", "the dashed line of each chart: the document's median chrF minus 2.5 robust standard deviations "
+                  "(the batch's, for short documents). Beads under it are flagged low_similarity."),
+    ("signature", "sacrebleu's description of how a score was computed; quote it with the number."),
+)
 
 
-def render_html(report: QAReport) -> str:
+def render_html(report: QAReport, *, generated: datetime.date | None = None) -> str:
+    """The page; `generated` is the date it states (today by default)."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -44,12 +74,30 @@ def render_html(report: QAReport) -> str:
         "<title>dari QA report</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>dari QA report</h1>",
+        _about(report, generated or datetime.date.today()),
+        *([f'<p class="notes">{BIDI_NOTE}</p>'] if _any_bidi(report) else []),
         _summary(report),
     ]
     for number, document in enumerate(report.documents):
         parts.append(_document(document, number))
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _any_bidi(report: QAReport) -> bool:
+    return any(has_bidi(text) for d in report.documents for b in d.beads for text in (b.ko, b.en, b.mt, *b.notes))
+
+
+def _about(report: QAReport, generated: datetime.date) -> str:
+    settings = dict(report.settings)
+    version = settings.pop("dari", None)
+    listed = "; ".join(f"{escape(SETTING_NAMES.get(k, k))}: {escape(str(v) if v is not None else '–')}" for k, v in settings.items())
+    legend = "".join(f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in SCORE_LEGEND)
+    return (
+        f'<p class="about">Made {generated.isoformat()} by dari {escape(version or "(version not recorded)")}. '
+        f"Settings: {listed or 'not recorded'}.</p>"
+        f'<h3>Reading the scores</h3><dl class="legend">{legend}</dl>'
+    )
 
 
 def _summary(report: QAReport) -> str:
@@ -85,15 +133,16 @@ def _document(document: DocumentReport, number: int) -> str:
     )
     header = (
         f'<h2 id="doc{number}">{escape(document.name)}</h2>'
-        f"<p>{document.ko_sentences} Korean / {document.en_sentences} English sentences; MT: {escape(document.mt_source)}; "
-        f"{scores}; {threshold}.<br>Flags: {counts}.</p>"
+        f"<p>Korean: {escape(document.name)} ({document.ko_sentences} sentences); "
+        f"English: {escape(document.en_source or 'file not recorded')} ({document.en_sentences} sentences); "
+        f"MT: {escape(document.mt_source)}.<br>{scores}; {threshold}. Flags: {counts}.</p>"
     )
     return header + score_plot(document, number) + _table(document, number)
 
 
 def _table(document: DocumentReport, number: int) -> str:
     rows = [
-        "<table><tr><th>#</th><th>shape</th><th>Korean</th><th>MT</th><th>published English</th>"
+        "<table><tr><th>#</th><th>lines<br>ko / en</th><th>shape</th><th>Korean</th><th>MT</th><th>published English</th>"
         "<th>chrF</th><th>BLEU</th><th>flags</th></tr>"
     ]
     for bead in document.beads:
@@ -108,7 +157,8 @@ def _table(document: DocumentReport, number: int) -> str:
         notes = "".join(f'<div class="notes">{escape(note)}</div>' for note in bead.notes)
         rows.append(
             f'<tr id="doc{number}-bead{bead.index}" class="{" ".join(classes)}">'
-            f"<td class=num>{bead.index + 1}</td><td>{escape(bead.kind)}</td>"
+            f"<td class=num>{bead.index + 1}</td><td class=num>{line_range(bead.ko_lines)} / {line_range(bead.en_lines)}</td>"
+            f"<td>{escape(bead.kind)}</td>"
             f'<td lang="ko">{escape(bead.ko)}</td><td>{escape(bead.mt)}</td><td>{escape(bead.en)}</td>'
             f"<td class=num>{_score(bead.chrf)}</td><td class=num>{_score(bead.bleu)}</td><td>{badges}{notes}</td></tr>"
         )
@@ -116,29 +166,44 @@ def _table(document: DocumentReport, number: int) -> str:
     return "".join(rows)
 
 
-def score_plot(document: DocumentReport, number: int, width: int = 900, height: int = 180) -> str:
-    """chrF of every bead as a bar (red when flagged, grey marks for one-sided beads), linked to its row."""
+PLOT_KEY = (
+    ("#4a7fb5", "chrF of a bead without flags"),
+    ("#c0392b", "flagged bead (a mark under the axis: a one-sided bead, omission or addition)"),
+    ("#bbb", "boilerplate (byline, credit, footer)"),
+)
+
+
+def score_plot(document: DocumentReport, number: int, width: int = 900, height: int = 200) -> str:
+    """chrF of every bead as a bar (red when flagged, grey marks for one-sided beads), linked to its row;
+    a titled figure with labelled axes and a colour key, so it reads on its own when printed."""
     beads = document.beads
     if not beads:
         return ""
-    left, bottom, top = 34, 20, 10
+    left, bottom, top, min_width = 48, 34, 10, 380
     step = min((width - left - 10) / len(beads), 40.0)
-    width = int(left + 10 + step * len(beads))  # short documents get a narrow plot, not thin bars far apart
+    width = max(min_width, int(left + 10 + step * len(beads)))  # short documents get a narrow plot, not thin bars far apart
     plot_h = height - bottom - top
+    right = left + step * len(beads)
 
     def y(score: float) -> float:
         return top + plot_h * (1 - score / 100)
 
+    title = f"chrF of each bead of {document.name}: MT against the published English"
     items = [
-        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="chrF per bead">',
-        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 10}" y2="{y(0):.1f}" stroke="#999"/>',
+        f'<figure><figcaption id="plot{number}-title">chrF of each bead, MT against the published English</figcaption>',
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="plot{number}-title">'
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{right:.1f}" y2="{y(0):.1f}" stroke="#999"/>',
+        f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="11" text-anchor="middle" transform="rotate(-90 12 {top + plot_h / 2:.1f})">'
+        "chrF (0–100)</text>",
+        f'<text x="{(left + right) / 2:.1f}" y="{height - 4}" font-size="11" text-anchor="middle">'
+        f"beads 1–{len(beads)} in document order (a bar links to its row)</text>",
     ]
     for tick in (0, 50, 100):
         items.append(f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>')
     if document.low_similarity_threshold is not None:
         t = y(max(0.0, min(100.0, document.low_similarity_threshold)))
-        items.append(f'<line x1="{left}" y1="{t:.1f}" x2="{width - 10}" y2="{t:.1f}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        items.append(f'<line x1="{left}" y1="{t:.1f}" x2="{right:.1f}" y2="{t:.1f}" stroke="#c0392b" stroke-dasharray="4 3"/>')
     for bead in beads:
         x = left + bead.index * step
         bar_w = max(step * 0.8, 1.0)
@@ -151,7 +216,18 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
             shape = f'<rect x="{x:.1f}" y="{y(bead.chrf):.1f}" width="{bar_w:.1f}" height="{y(0) - y(bead.chrf):.1f}" fill="{colour}"/>'
         items.append(f'<a href="#doc{number}-bead{bead.index}"><title>{label}</title>{shape}</a>')
     items.append("</svg>")
+    key = "".join(f'<li><span class="swatch" style="background:{colour}"></span>{escape(meaning)}</li>' for colour, meaning in PLOT_KEY)
+    threshold = ('<li><span class="swatch" style="border-top:2px dashed #c0392b;height:0"></span>low-similarity threshold</li>'
+                 if document.low_similarity_threshold is not None else "")
+    items.append(f'<ul class="key">{key}{threshold}</ul></figure>')
     return "".join(items)
+
+
+def line_range(lines: list[int]) -> str:
+    """Source line numbers of a bead's sentences: "3", "3–4", or "–" for none."""
+    if not lines:
+        return "–"
+    return str(lines[0]) if len(lines) == 1 else f"{lines[0]}–{lines[-1]}"
 
 
 def _score(value: float | None) -> str:

@@ -1,32 +1,28 @@
 """`dari qa`: segment → translate → align → check, one article pair or a batch.
 
-The stages meet in plain data: sentence lists and boilerplate kinds per side (`Side`), the MT of
-each Korean sentence, the aligner's beads, and finally one `BeadReport` per bead. `check_document`
-is the pure core that the CLI, the tests and the benchmark all call with sentence lists.
+The stages meet in plain data: an `Article` per side (sentences, paragraphs, boilerplate kinds),
+the MT of each Korean unit, the aligner's beads, and finally one `BeadReport` per bead.
+`check_document` is the pure core that the CLI, the tests and the benchmark all call.
 """
 
 from __future__ import annotations
 
+import bisect
 import platform
+import re
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
-from aligners.embed_scope import WHERE_NEEDED
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from mt import __version__
 from mt.io.errors import DariError
+from mt.text.article import Article, fit_mt
 
 SIMILARITY_METRICS = ("bleu", "chrf")
-
-
-@dataclass
-class Side:
-    """One language of an article: its sentences and, per sentence, a boilerplate kind or None."""
-
-    sentences: list[str]
-    boilerplate: list[str | None]
 
 
 @dataclass
@@ -44,6 +40,8 @@ class BeadReport:
     boilerplate: str | None
     flags: list[str]
     notes: list[str]
+    ko_lines: list[int] = field(default_factory=list)  # 1-based lines of the input files, so an editor can find them
+    en_lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +55,7 @@ class DocumentReport:
     flag_counts: dict[str, int]
     boilerplate_beads: int
     beads: list[BeadReport]
+    en_source: str = ""
 
 
 @dataclass
@@ -67,68 +66,24 @@ class QAReport:
     settings: dict = field(default_factory=dict)
 
 
-def segment_side(text: str, lang: str) -> Side:
-    """Sentences paragraph by paragraph, with boilerplate judged in its paragraph (captions span one)."""
-    from mt.text.boilerplate import paragraph_kinds
-    from mt.text.segment import split_paragraphs
-
-    sentences, kinds = [], []
-    for found in split_paragraphs(text, lang):
-        sentences.extend(found)
-        kinds.extend(paragraph_kinds(found, lang))
-    return Side(sentences, kinds)
-
-
-def sides_from_sentences(sentences: list[str], lang: str) -> Side:
-    from mt.text.boilerplate import boilerplate_kind
-
-    return Side(list(sentences), [boilerplate_kind(s, lang) for s in sentences])
-
-
-def match_mt_lines(ko_text: str, ko: Side, mt_lines: list[str], mt_path: str) -> tuple[Side, list[str]]:
-    """Fit an MT file to the Korean sentences.
-
-    Accepted shapes: one line per Korean sentence (as `dari segment` prints them), or one line per
-    Korean paragraph (a file translated line by line). A paragraph whose MT does not split into as
-    many sentences as its Korean is kept whole on both sides, so MT and Korean stay line-aligned.
-    """
-    from mt.text.boilerplate import paragraph_kinds
-    from mt.text.segment import paragraph_spans, sentence_spans
-
-    lines = [line.strip() for line in mt_lines if line.strip()]
-    if len(lines) == len(ko.sentences):
-        return ko, lines
-    paragraphs = [ko_text[s:e] for s, e in paragraph_spans(ko_text)]
-    if len(lines) != len(paragraphs):
-        raise DariError(
-            f"has {len(lines)} non-empty lines; expected one per Korean sentence ({len(ko.sentences)}) "
-            f"or one per Korean paragraph ({len(paragraphs)})",
-            mt_path,
-        )
-    sentences, kinds, mt = [], [], []
-    for paragraph, line in zip(paragraphs, lines):
-        ko_parts = [paragraph[s:e] for s, e in sentence_spans(paragraph, "ko")]
-        mt_parts = [line[s:e] for s, e in sentence_spans(line, "en")]
-        if len(ko_parts) != len(mt_parts):
-            ko_parts, mt_parts = [paragraph], [line]
-        sentences.extend(ko_parts)
-        kinds.extend(paragraph_kinds(ko_parts, "ko"))
-        mt.extend(mt_parts)
-    return Side(sentences, kinds), mt
-
-
 def check_document(
     name: str,
-    ko: Side,
-    en: Side,
+    ko: Article,
+    en: Article,
     mt: list[str],
     beads: list[Bead],
     *,
     mt_flags: list[list[str]] | None = None,
     mt_source: str = "",
+    en_source: str = "",
     witness: str | None = None,
+    whole_paragraphs: tuple[int, ...] = (),
 ) -> DocumentReport:
     """Bead-local checks and similarity scores; `low_similarity` is added by `flag_low_similarity`.
+
+    `beads` index the units of `ko` and `en`; the report names sentence ids (`Article.expand`).
+    `whole_paragraphs`: Korean paragraphs whose MT did not split like the Korean (`fit_mt`), noted
+    on their beads.
 
     The aligner's beads are first re-examined with the MT (`aligners.repair`): sentences folded into
     a bead without support on the other side are split off and needless skips are undone, so that
@@ -136,36 +91,49 @@ def check_document(
     beads the MT does not confirm must also be mutual nearest neighbours in that embedding
     (`aligners.unconfirmed_pairs`), or they are an omission and an addition.
     """
-    if len(mt) != len(ko.sentences):
-        raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko.sentences)} Korean sentences")
+    if len(mt) != len(ko):
+        raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko)} Korean units")
     mt_flags = mt_flags or [[] for _ in mt]
     aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
     fixed_src, fixed_tgt = [k is not None for k in ko.boilerplate], [k is not None for k in en.boilerplate]
+    whole = set(whole_paragraphs)
     beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, src=ko.sentences, witness=witness)
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
     pair_scores = segment_scores(hyps, refs, list(SIMILARITY_METRICS))
     scores_of = dict(zip(two_sided, pair_scores))
+    ko_lines, en_lines = unit_lines(ko), unit_lines(en)
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
         flags, notes = check_bead(text)
         if (tuple(bead.src), tuple(bead.tgt)) not in aligned:
             notes.append("regrouped from the aligner's beads by the MT check")
+        for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
+            notes.append(f"the MT of Korean paragraph {paragraph + 1} does not split into its sentences: checked as one unit")
         score = scores_of.get(index, {})
+        src_ids, tgt_ids = ko.expand(bead.src), en.expand(bead.tgt)
         reports.append(
             BeadReport(
-                index=index, src=list(bead.src), tgt=list(bead.tgt), kind=bead.kind, align_score=float(bead.score),
+                index=index, src=src_ids, tgt=tgt_ids, kind=f"{len(src_ids)}-{len(tgt_ids)}", align_score=float(bead.score),
                 ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
                 boilerplate=text.boilerplate, flags=flags, notes=notes,
+                ko_lines=sorted({n for k in bead.src for n in ko_lines[k]}), en_lines=sorted({n for k in bead.tgt for n in en_lines[k]}),
             )
         )
     document_scores = corpus_scores(hyps, refs, list(SIMILARITY_METRICS)) if two_sided else []
     return DocumentReport(
-        name=name, mt_source=mt_source, ko_sentences=len(ko.sentences), en_sentences=len(en.sentences),
+        name=name, mt_source=mt_source, ko_sentences=ko.sentence_count(), en_sentences=en.sentence_count(),
         scores=document_scores, low_similarity_threshold=None, flag_counts=count_flags([r.flags for r in reports]),
-        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports,
+        boilerplate_beads=sum(r.boilerplate is not None for r in reports), beads=reports, en_source=en_source,
     )
+
+
+def unit_lines(article: Article) -> list[range]:
+    """The 1-based lines of the text each unit spans (one, unless a paragraph of a one-sentence-a-line
+    file was made a single unit)."""
+    breaks = [match.start() for match in re.finditer("\n", article.text)]
+    return [range(bisect.bisect_left(breaks, s) + 1, bisect.bisect_left(breaks, max(s, e - 1)) + 2) for s, e in article.spans]
 
 
 def flag_low_similarity(documents: list[DocumentReport]) -> None:
@@ -187,7 +155,7 @@ def build_report(documents: list[DocumentReport], settings: dict) -> QAReport:
     flag_low_similarity(documents)
     pairs = [(b.mt, b.en) for d in documents for b in d.beads if b.chrf is not None]
     scores = corpus_scores([p[0] for p in pairs], [p[1] for p in pairs], list(SIMILARITY_METRICS)) if pairs else []
-    settings = {**settings, "python": platform.python_version()}
+    settings = {**settings, "dari": __version__, "python": platform.python_version()}
     return QAReport(documents, count_flags([b.flags for d in documents for b in d.beads]), scores, settings)
 
 
@@ -200,6 +168,7 @@ class ArticlePair:
     en_text: str
     mt_lines: list[str] | None = None
     mt_path: str = ""
+    en_path: str = ""
 
 
 Translate = Callable[[list[str]], list]
@@ -211,9 +180,9 @@ def run_qa(
     translate: Translate | None = None,
     model: str = "",
     embed: str = "none",
-    max_merge: int = 3,
+    max_merge: int = DEFAULT_MAX_MERGE,
     confirm: str | None = None,
-    embed_scope: str = WHERE_NEEDED,
+    embed_scope: str = DEFAULT_EMBED_SCOPE,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
@@ -221,20 +190,21 @@ def run_qa(
     or the bundled e5, numpy-only and offline, when the aligner uses none; "none" skips the check):
     only their documents' sentences are embedded.
     """
-    from aligners import align
-    from aligners.aligner import NO_EMBED
-    from aligners.embeddings import E5
+    from aligners.aligner import align_articles
+    from aligners.defaults import E5, NO_EMBED
 
     witness = confirm or (E5 if embed == NO_EMBED else embed)
     witness = None if witness == NO_EMBED else witness
 
     documents = []
     for pair in pairs:
-        ko, en = segment_side(pair.ko_text, "ko"), segment_side(pair.en_text, "en")
-        if not ko.sentences or not en.sentences:
+        ko, en = Article.segment(pair.ko_text, "ko"), Article.segment(pair.en_text, "en")
+        if not len(ko) or not len(en):
             raise DariError("no sentences found", pair.name)
+        whole: tuple[int, ...] = ()
         if pair.mt_lines is not None:
-            ko, mt = match_mt_lines(pair.ko_text, ko, pair.mt_lines, pair.mt_path)
+            fitted = fit_mt(ko, pair.mt_lines, pair.mt_path)
+            ko, mt, whole = fitted.article, fitted.mt, fitted.whole_paragraphs
             mt_flags, source = None, pair.mt_path
         else:
             if translate is None:
@@ -242,14 +212,16 @@ def run_qa(
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
         try:
-            beads = align(ko.sentences, en.sentences, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
+            beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
         except DariError as err:  # a limit of the aligner: name the article it was hit on
             raise (DariError(err.message, pair.name) if err.path is None else err) from None
-        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source, witness=witness))
-    return build_report(documents, {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None})
+        documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source,
+                                        en_source=pair.en_path, witness=witness, whole_paragraphs=whole))
+    return build_report(documents, {"embed": embed, "embed_scope": embed_scope, "confirm": witness or "none", "max_merge": max_merge,
+                                    "model": model or None})
 
 
-def _bead_text(bead: Bead, ko: Side, en: Side, mt: list[str], mt_flags: list[list[str]]) -> BeadText:
+def _bead_text(bead: Bead, ko: Article, en: Article, mt: list[str], mt_flags: list[list[str]]) -> BeadText:
     kinds = [ko.boilerplate[i] for i in bead.src] + [en.boilerplate[j] for j in bead.tgt]
     # A bead is boilerplate when all its sentences are: a byline aligned to a byline, or one alone.
     boilerplate = kinds[0] if kinds and all(kinds) else None

@@ -9,8 +9,9 @@ from mt.io.files import STDIN, iter_json_objects, read_text
 from mt.translate import Document
 
 
-def read_manifest(path: str) -> list[Document]:
-    """`{"id": ..., "text": ...}` per line; blank lines are allowed, anything else malformed is an error."""
+def read_manifest(path: str) -> list[tuple[Document, str]]:
+    """`{"id": ..., "text": ...}` per line, each with where it is; blank lines are allowed, anything
+    else malformed is an error."""
     documents = []
     for number, record in iter_json_objects(path):
         if "id" not in record or "text" not in record:
@@ -19,29 +20,30 @@ def read_manifest(path: str) -> list[Document]:
             raise DariError(f'line {number}: "text" must be a string', path)
         if not record["text"].strip():
             raise DariError(f"line {number}: empty text for id {record['id']!r}", path)
-        documents.append(Document(str(record["id"]), record["text"].replace("\r\n", "\n")))
+        documents.append((Document(str(record["id"]), record["text"].replace("\r\n", "\n")), f"{path}: line {number}"))
     if not documents:
         raise DariError("empty input", path)
     return documents
 
 
 def collect_documents(inputs: tuple[str, ...] | list[str]) -> list[Document]:
-    documents: list[Document] = []
+    """Every input's documents in order; a document id given twice is an error naming both places."""
+    located: list[tuple[Document, str]] = []
     for item in inputs or (STDIN,):
         if item == STDIN:
-            documents.append(Document("stdin", read_text(STDIN)))
+            located.append((Document("stdin", read_text(STDIN)), "<stdin>"))
         elif os.path.isdir(item):
             names = sorted(name for name in os.listdir(item) if name.endswith(".txt"))
             if not names:
                 raise DariError("directory has no *.txt files", item)
-            documents += [Document(os.path.join(item, name), read_text(os.path.join(item, name))) for name in names]
+            located += [(Document(path, read_text(path)), path) for path in (os.path.join(item, name) for name in names)]
         elif item.endswith(".jsonl"):
-            documents += read_manifest(item)
+            located += read_manifest(item)
         else:
-            documents.append(Document(item, read_text(item)))
-    seen: set[str] = set()
-    for document in documents:
-        if document.id in seen:
-            raise DariError(f"document id {document.id!r} appears twice in the input")
-        seen.add(document.id)
-    return documents
+            located.append((Document(item, read_text(item)), item))
+    first: dict[str, str] = {}
+    for document, where in located:
+        if document.id in first:
+            raise DariError(f"{where}: document id {document.id!r} appears a second time (first in {first[document.id]})")
+        first[document.id] = where
+    return [document for document, _ in located]

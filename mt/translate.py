@@ -17,8 +17,11 @@ from mt.long_input import split_long
 from mt.models import DEFAULT_MODEL, resolve_model
 from mt.repetition import is_repetitive
 from mt.text.script import HANGUL_RUN
-from mt.text.segment import paragraph_spans, sentence_spans
+from mt.text.article import Article
 
+
+DEFAULT_BATCH_SIZE = 32  # most sentences per model call
+DEFAULT_BATCH_TOKENS = 4096  # most padded source tokens per model call
 
 # Settings for the second try at a looping output; they change the result, so they are fixed here.
 ANTI_REPETITION = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
@@ -72,14 +75,6 @@ class Stats:
         return self.translated + self.cached + self.copied
 
 
-def segment_document(text: str) -> list[tuple[int, int, int]]:
-    """(paragraph index, start, end) of every sentence, offsets into `text`."""
-    spans = []
-    for para, (ps, pe) in enumerate(paragraph_spans(text)):
-        spans.extend((para, ps + s, ps + e) for s, e in sentence_spans(text[ps:pe], "ko"))
-    return spans
-
-
 class Translator:
     """Translate with one model; the model itself is loaded only when the cache cannot answer."""
 
@@ -93,8 +88,8 @@ class Translator:
         device: str = "auto",
         options: GenerationOptions = GenerationOptions(),
         cache: TranslationCache | None = None,
-        batch_size: int = 32,
-        batch_tokens: int = 4096,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
         progress: Callable[[int], Callable[[int], None]] | None = None,
     ):
         self.resolved = resolve_model(model, revision)
@@ -149,6 +144,13 @@ class Translator:
             self.stats.flags.update(translation.flags)
         return out
 
+    def remember(self, translations: dict[str, Translation]) -> None:
+        """Put translations made elsewhere with this translator's settings (on a cluster's workers,
+        which never open the cache) into its cache, under the keys its own lookups use."""
+        if self.cache is not None and translations:
+            context = self._cache_context()
+            self.cache.put_many([(TranslationCache.key(context, s), t.mt, t.flags) for s, t in translations.items()])
+
     def _translate_uncached(self, sentences: list[str], results: dict[str, Translation]) -> None:
         backend = self.backend
         advance = self.progress(len(sentences)) if self.progress else None
@@ -194,15 +196,14 @@ class Translator:
         return [Translation(out.text, f) for out, f in zip(outputs, flags)]
 
     def translate_documents(self, documents: list[Document]) -> list[TranslatedDocument]:
-        spans = [segment_document(doc.text) for doc in documents]
-        sources = [doc.text[s:e] for doc, doc_spans in zip(documents, spans) for _, s, e in doc_spans]
-        translations = iter(self.translate_sentences(sources))
+        articles = [Article.segment(doc.text, "ko") for doc in documents]
+        translations = iter(self.translate_sentences([s for article in articles for s in article.sentences]))
         out = []
-        for doc, doc_spans in zip(documents, spans):
+        for doc, article in zip(documents, articles):
             records, pieces, cursor = [], [], 0
-            for index, (para, s, e) in enumerate(doc_spans):
+            for index, ((s, e), para, source) in enumerate(zip(article.spans, article.paragraphs, article.sentences)):
                 translation = next(translations)
-                records.append(SentenceRecord(doc.id, para, index, doc.text[s:e], translation.mt, translation.flags))
+                records.append(SentenceRecord(doc.id, para, index, source, translation.mt, translation.flags))
                 pieces += [doc.text[cursor:s], translation.mt]
                 cursor = e
             pieces.append(doc.text[cursor:])

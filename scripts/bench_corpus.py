@@ -222,6 +222,7 @@ def main() -> None:
         "min_score": args.min_score,
         "documents": stats["documents"],
         "documents_mt_used": stats["documents_mt_used"],
+        "mt_whole_paragraphs": stats["mt_whole_paragraphs"],
         "candidates": stats["candidates"],
         "rejected_by_reason": {k: v for k, v in stats["rejected_by_reason"].items() if v},
         "seconds": round(seconds, 2),

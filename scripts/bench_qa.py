@@ -23,10 +23,11 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from aligners import align  # noqa: E402
+from aligners.aligner import align_articles  # noqa: E402
 from aligners.synthetic import Perturbation, news_benchmark, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
-from eval.qa import build_report, check_document, sides_from_sentences  # noqa: E402
+from eval.qa import build_report, check_document  # noqa: E402
+from mt.text.article import Article  # noqa: E402
 from mt.text.numbers import extract_numbers  # noqa: E402
 
 NUMBER_RATE = 0.15  # chance that an English sentence with a number gets one changed
@@ -125,8 +126,8 @@ def run_seed(data: str, seed: int, embed: str, witness: str | None, english_boil
     start = time.perf_counter()
     reports = []
     for doc in docs:
-        beads = align(doc.src, doc.tgt, mt=doc.mt, embed=embed)
-        ko, en = sides_from_sentences(doc.src, "ko"), sides_from_sentences(doc.tgt, "en")
+        ko, en = Article.from_sentences(doc.src, "ko"), Article.from_sentences(doc.tgt, "en")
+        beads = align_articles(ko, en, mt=doc.mt, embed=embed)
         reports.append(check_document(doc.doc_id, ko, en, doc.mt, beads, mt_source="opus-mt-ko-en", witness=witness))
     report = build_report(reports, {"embed": embed})
     seconds = time.perf_counter() - start

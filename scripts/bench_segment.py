@@ -5,12 +5,16 @@ score boundary precision/recall/F1 on character offsets that ignore whitespace, 
 documents. The end of a document is not counted: every splitter gets it for free. Some FLORES
 lines hold two sentences, so even a perfect splitter stays below 1.0.
 
+--corpus quotes: the quote-heavy documents, FLORES dev+devtest documents and news v1 dev+test blocks
+that hold a quotation with a sentence end inside it (`그는 “A다. B다”라고 말했다`); ids name the
+split (dev, devtest, news-dev, news-test) and the document's index in it, as the audit does.
+
 --audit FILE (docs/segment-audit-ko.tsv) adds the hand-audited true sentence ends inside gold lines:
 an "adjusted" score against gold + those ends next to the protocol score (a boundary inside a line
 that the audit does not list counts as wrong; `inline_not_audited` says how many), and the protocol
 ceiling, the score of a splitter that cuts exactly at gold + audited ends.
 
-    python scripts/bench_segment.py [--data DIR] [--lang ko|en] [--corpus flores|news] [--splitters dari,naive,...]
+    python scripts/bench_segment.py [--data DIR] [--lang ko|en] [--corpus flores|news|quotes] [--splitters dari,naive,...]
                                     [--audit docs/segment-audit-ko.tsv]
 """
 
@@ -24,6 +28,7 @@ import re
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,10 +36,14 @@ sys.path.insert(0, REPO)
 
 from aligners.synthetic import documents as documents_of, read_split  # noqa: E402
 from scripts.benchdata import add_data_option, data_dir  # noqa: E402
-from mt.text.segment import split_sentences  # noqa: E402
+from mt.text.segment import quotation_spans, split_sentences  # noqa: E402
 
 # pysbd has no Korean; kiwipiepy is a Korean analyser.
 DEFAULT_SPLITTERS = {"ko": "dari,naive,kiwipiepy,sentencex,blingfire", "en": "dari,naive,sentencex,blingfire,pysbd"}
+NEWS = "korean-english-news-v1"
+QUOTE_SPLITS = ("dev", "devtest", "news-dev", "news-test")
+# A sentence end with more text after it, inside a quotation: the quote holds several sentences.
+_END_INSIDE = re.compile(r"[.?!…]+[\"'”’」』)\]]*\s+\S")
 
 
 def load_documents(data: str, split: str, lang: str) -> list[list[str]]:
@@ -43,12 +52,26 @@ def load_documents(data: str, split: str, lang: str) -> list[list[str]]:
     return [lines[run.start:run.stop] for run in documents_of(urls)]
 
 
-def load_news_documents(data: str, lang: str, size: int = 10) -> list[list[str]]:
-    """korean-english-news-v1 test has no document ids: consecutive lines in blocks of `size`."""
-    path = os.path.join(data, "korean-english-news-v1", f"korean-english-park.test.{lang}")
+def load_news_documents(data: str, lang: str, split: str = "test", size: int = 10) -> list[list[str]]:
+    """korean-english-news-v1 has no document ids: consecutive lines in blocks of `size`."""
+    path = os.path.join(data, NEWS, f"korean-english-park.{split}.{lang}")
     with open(path, encoding="utf-8") as handle:
         lines = [line for line in handle.read().split("\n") if line.strip()]
     return [lines[i:i + size] for i in range(0, len(lines), size)]
+
+
+def holds_quoted_sentences(text: str, lang: str) -> bool:
+    return any(_END_INSIDE.search(text, opened + 1, closed) for opened, closed in quotation_spans(text, lang))
+
+
+def load_quote_documents(data: str, lang: str, names: list[str]) -> tuple[list[list[str]], list[tuple[str, int]]]:
+    """Documents with a quotation that holds several sentences, from FLORES `dev`/`devtest` and
+    news v1 `news-dev`/`news-test` (`names`)."""
+    splits = {name: load_news_documents(data, lang, name[5:]) if name.startswith("news-") else load_documents(data, name, lang)
+              for name in names}
+    chosen = [(split, i) for split, documents in splits.items() for i, lines in enumerate(documents)
+              if holds_quoted_sentences(" ".join(lines), lang)]
+    return [splits[split][i] for split, i in chosen], chosen
 
 
 def boundaries(pieces: Iterable[str]) -> set[int]:
@@ -191,25 +214,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_data_option(parser)
     parser.add_argument("--lang", choices=["en", "ko"], default="ko")
-    parser.add_argument("--corpus", choices=["flores", "news"], default="flores",
-                        help="flores: FLORES-200 documents; news: korean-english-news-v1 test, 10-line blocks")
-    parser.add_argument("--splits", default="dev,devtest", help="FLORES splits")
+    parser.add_argument("--corpus", choices=["flores", "news", "quotes"], default="flores",
+                        help="flores: FLORES-200 documents; news: korean-english-news-v1 test, 10-line blocks; "
+                             "quotes: the documents of both (FLORES dev+devtest, news dev+test) with multi-sentence quotations")
+    parser.add_argument("--splits", help="FLORES splits (default dev,devtest); with --corpus quotes also news-dev, "
+                        "news-test (default all four)")
     parser.add_argument("--false-positives", type=int, default=0, metavar="N",
                         help="also print N random (seed 1) boundaries a splitter adds inside a gold line, to audit")
     parser.add_argument("--splitters", help="comma-separated; default: every one that handles --lang "
                         f"(ko: {DEFAULT_SPLITTERS['ko']}; en: {DEFAULT_SPLITTERS['en']})")
     parser.add_argument("--repeat", type=int, default=3, help="time the best of this many runs")
-    parser.add_argument("--audit", metavar="FILE", help="hand audit of in-line sentence ends (FLORES only), "
+    parser.add_argument("--audit", metavar="FILE", help="hand audit of in-line sentence ends (--corpus flores or quotes), "
                         "e.g. docs/segment-audit-ko.tsv: adds the adjusted score and the protocol ceiling")
     args = parser.parse_args()
-    args.data = data_dir(args.data, "flores200-dev" if args.corpus == "flores" else "korean-english-news-v1")
-    if args.audit and args.corpus != "flores":
-        raise SystemExit("--audit needs --corpus flores")
+    if args.corpus in ("flores", "quotes"):
+        args.data = data_dir(args.data, "flores200-dev")
+    if args.corpus in ("news", "quotes"):
+        args.data = data_dir(args.data, NEWS)
+    if args.audit and args.corpus == "news":
+        raise SystemExit("--audit needs --corpus flores or quotes")
     documents = []
     ids: list[tuple[str, int]] = []
     if args.corpus == "news":
         documents = load_news_documents(args.data, args.lang)
+    elif args.corpus == "quotes":
+        args.splits = args.splits or ",".join(QUOTE_SPLITS)
+        documents, ids = load_quote_documents(args.data, args.lang, args.splits.split(","))
     else:
+        args.splits = args.splits or "dev,devtest"
         for split in args.splits.split(","):
             split_documents = load_documents(args.data, split, args.lang)
             documents.extend(split_documents)
@@ -227,7 +259,9 @@ def main() -> None:
         results[name] = min(runs, key=lambda r: r["seconds"])
         if args.false_positives:
             results[name]["false_positive_sample"] = false_positive_sample(split, documents, args.false_positives)
-    report = {"lang": args.lang, "corpus": args.corpus, "splits": args.splits if args.corpus == "flores" else None}
+    report = {"lang": args.lang, "corpus": args.corpus, "splits": args.splits}
+    if args.corpus == "quotes":
+        report["documents_by_split"] = dict(Counter(split for split, _ in ids))
     if audit:
         gold = sum(len(boundaries(lines)) for lines in documents)
         real = sum(len(real_ends) for real_ends, _ in audit)

@@ -21,3 +21,13 @@ def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3, embed_scope="
     beads += [Bead([i], [], 0.0) for i in range(len(tgt), len(src))]
     beads += [Bead([], [i], 0.0) for i in range(len(src), len(tgt))]
     return beads
+
+
+BROKEN = "고장"  # a Korean sentence holding this word makes failing_aligner raise
+
+
+def failing_aligner(src, tgt, mt=None, embed="e5", max_merge=3, embed_scope="needed"):
+    """positional_aligner, except that it fails like a bug would on an article mentioning BROKEN."""
+    if any(BROKEN in sentence for sentence in src.sentences):
+        raise ValueError(f"cannot align an article with {BROKEN} in it")
+    return positional_aligner(src, tgt, mt, embed, max_merge, embed_scope)

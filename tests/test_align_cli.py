@@ -62,7 +62,7 @@ def test_batch_aligns_every_listed_pair(files):
     "problem, args, message",
     [
         ("missing", ["nope.ko", "{en}"], "nope.ko: no such file"),
-        ("mt length", ["{ko}", "{en}", "--mt", "{en}"], "line-aligned"),
+        ("mt length", ["{ko}", "{en}", "--mt", "{en}"], "expected one per source sentence"),
         ("no tgt", ["{ko}"], "give SRC and TGT"),
     ],
 )

@@ -6,7 +6,8 @@ import pytest
 from aligners import embeddings
 from aligners.beads import Bead
 from aligners.agreement import Agreement
-from eval.qa import check_document, sides_from_sentences
+from eval.qa import check_document
+from mt.text.article import Article
 from aligners.unconfirmed_pairs import split_unconfirmed_pairs
 
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
@@ -58,7 +59,7 @@ def test_pairs_the_mt_confirms_are_never_embedded(fake_model):
 def test_check_document_reports_the_split_pair_as_omission_and_addition(fake_model):
     axes, _ = fake_model
     axes.update({KO[0]: 0, KO[1]: 2, KO[2]: 2, EN[0]: 0, EN[1]: 0, EN[2]: 2})
-    ko, en = sides_from_sentences(KO, "ko"), sides_from_sentences(EN, "en")
+    ko, en = Article.from_lines(KO, "ko"), Article.from_lines(EN, "en")
     doc = check_document("d", ko, en, MT, BEADS, witness="fake")
     flagged = {flag: (b.src, b.tgt) for b in doc.beads for flag in b.flags if flag in ("omission", "addition")}
     assert flagged == {"omission": ([1], []), "addition": ([], [1])}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scripts.bench_segment import read_audit, score
+from scripts.bench_segment import holds_quoted_sentences, read_audit, score
 
 DOCUMENTS = [["첫 문장이다. 둘째 문장이다.", "셋째 문장이다."], ["넷째다.", "다섯째다."]]
 IDS = [("dev", 0), ("dev", 1)]
@@ -45,3 +45,10 @@ def test_an_audit_of_other_text_or_language_is_refused(tmp_path):
         read_audit(path, "ko", DOCUMENTS, IDS)
     with pytest.raises(SystemExit, match="no rows for --lang en"):
         read_audit(path, "en", DOCUMENTS, IDS)
+
+
+def test_quote_heavy_documents_hold_a_quotation_of_several_sentences():
+    assert holds_quoted_sentences("그는 “공장은 내년에 문을 연다. 일자리가 생긴다”고 말했다.", "ko")
+    assert not holds_quoted_sentences("그는 “좋다”고 말했다. 다음 문장이다.", "ko")
+    assert not holds_quoted_sentences("그는 “좋다.”고 말했다.", "ko")
+    assert not holds_quoted_sentences("뇌가 있다(모든 동물이 그런 것은 아니다. 해파리는 없다).", "ko")

@@ -1,6 +1,7 @@
 import pytest
 
-from mt.text.boilerplate import boilerplate_kind, paragraph_kinds
+from mt.text.article import Article
+from mt.text.boilerplate import boilerplate_anchors, boilerplate_kind, paragraph_kinds
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,37 @@ def test_other_languages_get_the_language_neutral_rules():
     assert boilerplate_kind("© Schweizer Alpen-Club 1957", "de") == "copyright"
     assert boilerplate_kind("redaktion@example.ch", "fr") == "email"
     assert boilerplate_kind("Der Aufstieg begann um vier Uhr morgens.", "de") is None
+
+
+def _forms():
+    from scripts.bench_boilerplate import read_forms
+
+    return read_forms()
+
+
+@pytest.mark.parametrize("lang, kind, paragraph", _forms())
+def test_credit_and_caption_forms_of_korean_and_english_news(lang, kind, paragraph):
+    # every sentence of a caption paragraph is caption; body sentences naming a photo or an agency are text
+    assert set(Article.segment(paragraph, lang).boilerplate) == {kind}
+
+
+def test_a_copyright_sign_with_a_notice_stays_copyright_but_a_bare_credit_is_a_caption():
+    assert boilerplate_kind("ⓒ 아시아경제 무단전재 배포금지", "ko") == "copyright"
+    assert boilerplate_kind("ⓒ연합뉴스", "ko") == "caption"
+    assert boilerplate_kind("© The Asia Business Daily(www.asiae.co.kr). All rights reserved.", "en") == "copyright"
+    assert boilerplate_kind("© Yonhap", "en") == "caption"
+
+
+def test_a_caption_that_says_what_it_is_may_be_long():
+    description = "A photo taken in March showing Russian soldiers riding a self-propelled artillery in the Kursk region"
+    assert boilerplate_kind(description + ".", "en") is None
+    assert boilerplate_kind(description + " to help understand the article.", "en") == "caption"
+
+
+def test_anchors_tie_a_line_to_its_counterpart_across_languages():
+    ko = boilerplate_anchors("<ⓒ경제를 보는 눈, 세계를 보는 창 아시아경제(www.asiae.co.kr) 무단전재 배포금지>")
+    en = boilerplate_anchors("© The Asia Business Daily(www.asiae.co.kr). All rights reserved.")
+    assert ko == en == {"site:asiae.co.kr", "agency:asiae"}
+    assert boilerplate_anchors("AP연합뉴스") == boilerplate_anchors("Photo by AP Yonhap News Agency") == {"agency:ap", "agency:yonhap"}
+    assert boilerplate_anchors("김민준 기자 minjun@asiae.co.kr") == {"email:minjun@asiae.co.kr"}
+    assert boilerplate_anchors("APEC 정상회의가 열렸다.") == set()

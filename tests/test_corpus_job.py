@@ -265,20 +265,6 @@ def test_corpus_stats_does_not_import_torch(tmp_path):
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True)
 
 
-def test_mt_is_matched_to_korean_sentences_paragraph_by_paragraph():
-    from corpora.job import _mt_sentences
-    from mt.text.segment import split_paragraphs, split_sentences
-
-    ko_text = "첫 문장. 둘째 문장.\n셋째 문장."
-    ko = split_sentences(ko_text, "ko")
-    paragraphs = split_paragraphs(ko_text, "ko")
-    assert paragraphs == [["첫 문장.", "둘째 문장."], ["셋째 문장."]]
-    assert _mt_sentences("First. Second.\nThird.", ko, paragraphs) == ["First.", "Second.", "Third."]
-    assert _mt_sentences("First and second.\nThird.", ko, paragraphs) == ["First and second.", "", "Third."]
-    assert _mt_sentences("One. Two. Three.\nFour.", ko, paragraphs) == ["One.", "Two. Three.", "Four."]
-    assert _mt_sentences("a\nb\nc\nd", ko, paragraphs) is None
-
-
 def test_cli_build_with_the_real_aligner_pairs_parallel_articles_line_for_line(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["corpus", "build", str(ARTICLES), "-o", str(out), "--embed", "none",

@@ -13,7 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `mt` itself is the package metadata (__version__), importable from anywhere.
-LAYERS = ["mt.io", "mt.text", "mt", "aligners", "eval", "corpora", "mt.cli"]
+# `eval.review` (`dari serve`) reviews QA reports and exports through the corpus writers, so it
+# sits above `corpora`.
+LAYERS = ["mt.io", "mt.text", "mt", "aligners", "eval", "corpora", "eval.review", "mt.cli"]
 
 
 def layer_of(module: str) -> int:
@@ -58,3 +60,5 @@ def test_a_module_in_a_lower_layer_importing_a_higher_one_is_caught(tmp_path):
     path = tmp_path / "bad.py"
     path.write_text("def f():\n    from aligners.aligner import align\n")
     assert layer_of("mt.text.segment") < max(layer_of(name) for name in imported(path))
+    path.write_text("from eval.review.store import ReviewStore\n")
+    assert layer_of("corpora.writers") < max(layer_of(name) for name in imported(path))

@@ -40,3 +40,26 @@ def test_screenshot_of_the_report(page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1000, 700)
+
+
+MEASURE = ("<script>document.body.setAttribute('data-overflow', "
+           "String(document.documentElement.scrollWidth - document.documentElement.clientWidth))</script></body>")
+
+
+def test_long_tokens_wrap_inside_the_table_instead_of_widening_the_page(tmp_path):
+    """A URL or hash without spaces must not push the report wider than the window."""
+    from click.testing import CliRunner
+
+    from mt.cli import main
+
+    token = "https://example.com/" + "x" * 600
+    (tmp_path / "ko.txt").write_text(f"정부는 {token} 에서 발표했다.\n야당은 반대했다.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text(f"The government announced it at {token}.\nThe opposition objected.\n", encoding="utf-8")
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["qa", "--src", str(tmp_path / "ko.txt"), "--ref", str(tmp_path / "en.txt"),
+                                       "--mt", str(tmp_path / "en.txt"), "--embed", "none", "--confirm", "none",
+                                       "-o", str(tmp_path / "r.json"), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE), encoding="utf-8")
+    dom = dump_dom(str(page))
+    assert 'data-overflow="0"' in dom

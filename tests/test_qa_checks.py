@@ -11,7 +11,8 @@ from eval.checks import (
     check_untranslated,
     low_similarity_threshold,
 )
-from eval.qa import build_report, check_document, sides_from_sentences
+from eval.qa import build_report, check_document
+from mt.text.article import Article
 
 
 def flags(bead):
@@ -87,7 +88,7 @@ def test_short_documents_borrow_the_batch_distribution_or_stay_silent():
 
 
 def document(ko, en, mt, beads):
-    return check_document("doc", sides_from_sentences(ko, "ko"), sides_from_sentences(en, "en"), mt, beads)
+    return check_document("doc", Article.from_lines(ko, "ko"), Article.from_lines(en, "en"), mt, beads)
 
 
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
@@ -117,16 +118,3 @@ def test_document_scores_and_bead_scores_use_the_mt_against_the_english():
     assert report.flag_counts["omission"] == 0 and report.flag_counts["number_mismatch"] == 0
 
 
-def test_mt_with_one_line_per_korean_paragraph_is_fitted_to_the_sentences():
-    from eval.qa import match_mt_lines, segment_side
-
-    ko_text = "정부는 예산을 늘렸다. 야당은 반대했다.\n표결은 다음 주다.\n"
-    ko = segment_side(ko_text, "ko")
-    assert len(ko.sentences) == 3
-    split_ok = ["The government raised the budget. The opposition objected.", "The vote is next week."]
-    side, mt = match_mt_lines(ko_text, ko, split_ok, "mt.txt")
-    assert mt == ["The government raised the budget.", "The opposition objected.", "The vote is next week."]
-    assert side.sentences == ko.sentences
-    merged = ["The government raised the budget while the opposition objected.", "The vote is next week."]
-    side, mt = match_mt_lines(ko_text, ko, merged, "mt.txt")
-    assert side.sentences == ["정부는 예산을 늘렸다. 야당은 반대했다.", "표결은 다음 주다."] and mt == merged

@@ -1,3 +1,4 @@
+import datetime
 import json
 import re
 from html.parser import HTMLParser
@@ -7,8 +8,10 @@ from click.testing import CliRunner
 
 from aligners.beads import Bead
 from eval.html_report import render_html
-from eval.qa import build_report, check_document, report_json, sides_from_sentences
+from eval.qa import build_report, check_document, report_json
+from mt.text.article import Article
 from flores_rows import flores_article
+from mt import __version__
 from mt.cli import main
 
 ATTACK_KO = "<script>document.body.setAttribute('data-pwned','ko')</script> 정부는 발표했다."
@@ -33,8 +36,8 @@ def parsed_tags(page):
 
 
 def attack_report():
-    ko = sides_from_sentences([ATTACK_KO, "야당은 반대했다."], "ko")
-    en = sides_from_sentences([ATTACK_EN, "The opposition objected."], "en")
+    ko = Article.from_lines([ATTACK_KO, "야당은 반대했다."], "ko")
+    en = Article.from_lines([ATTACK_EN, "The opposition objected."], "en")
     mt = ["</td><script>alert(1)</script> The government announced.", "The opposition opposed it."]
     doc = check_document(ATTACK_NAME, ko, en, mt, [Bead([0], [0]), Bead([1], [1])])
     return build_report([doc], {})
@@ -114,7 +117,7 @@ def test_mt_file_of_the_wrong_shape_is_a_one_line_error(tmp_path):
     out = tmp_path / "r.json"
     result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]), "-o", str(out))
     assert result.exit_code == 2
-    assert f"{paths['mt']}: has 2 non-empty lines; expected one per Korean sentence" in result.output
+    assert f"{paths['mt']}: has 2 non-empty lines; expected one per source sentence" in result.output
     assert not out.exists()
 
 
@@ -133,3 +136,37 @@ def test_qa_cli_confirm_default_is_e5_and_can_be_turned_off(tmp_path, args, conf
     result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]), *args, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["settings"]["confirm"] == confirm
+
+
+def test_html_says_what_made_it_and_how_to_read_it(tmp_path):
+    paths = flores_article(tmp_path, drop_english=3)
+    out, html = tmp_path / "r.json", tmp_path / "r.html"
+    result = run_qa_cli("--src", str(paths["ko"]), "--ref", str(paths["en"]), "--mt", str(paths["mt"]), "--embed", "none",
+                        "--confirm", "none", "-o", str(out), "--html", str(html))
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["settings"]["dari"] == __version__ and report["documents"][0]["en_source"] == str(paths["en"])
+    assert re.search(rf"Made \d{{4}}-\d\d-\d\d by dari {re.escape(__version__)}\. Settings: alignment embeddings: none; embedding scope with MT: needed; "
+                     r"confirming embedding: none; most sentences per bead side: 3; MT model: –; Python: 3\.", page)
+    assert f"English: {paths['en']} (4 sentences)" in page
+    assert "<dt>chrF</dt><dd>character n-gram F-score" in page and "<dt>threshold</dt>" in page
+    assert "<figcaption" in page and "chrF (0–100)</text>" in page and "in document order" in page
+    assert page.count('<span class="swatch"') >= 3  # the colour key
+
+
+def test_html_gives_source_line_numbers(tmp_path):
+    ko = tmp_path / "ko.txt"
+    ko.write_text("첫 문장이다. 둘째 문장이다.\n\n셋째 문장이다.\n", encoding="utf-8")  # two sentences on line 1, one on line 3
+    en = tmp_path / "en.txt"
+    en.write_text("The first sentence. The second sentence.\nThe third sentence.\n", encoding="utf-8")
+    mt = tmp_path / "mt.txt"
+    mt.write_text("The first sentence. The second sentence.\nThe third sentence.\n", encoding="utf-8")  # one line per paragraph
+    out, html = tmp_path / "r.json", tmp_path / "r.html"
+    result = run_qa_cli("--src", str(ko), "--ref", str(en), "--mt", str(mt), "--embed", "none", "--confirm", "none",
+                        "-o", str(out), "--html", str(html))
+    assert result.exit_code == 0, result.output
+    beads = json.loads(out.read_text(encoding="utf-8"))["documents"][0]["beads"]
+    assert [(b["ko_lines"], b["en_lines"]) for b in beads] == [([1], [1]), ([1], [1]), ([3], [2])]
+    assert "<td class=num>3 / 2</td>" in html.read_text(encoding="utf-8")
+    assert render_html(attack_report(), generated=datetime.date(2024, 5, 1)).count("Made 2024-05-01 by dari") == 1

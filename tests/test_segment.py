@@ -1,6 +1,6 @@
 import pytest
 
-from mt.text.segment import paragraph_spans, sentence_spans, split_sentences
+from mt.text.segment import paragraph_spans, sentence_spans, split_paragraphs, split_sentences
 
 
 def test_spans_cover_every_character_and_survive_rebuilding():
@@ -16,9 +16,14 @@ def test_spans_cover_every_character_and_survive_rebuilding():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # quotes: sentence ends inside a quotation do not split; a quote that ends a sentence does
+        # quotes: a quotation that holds full sentences splits at their ends; a quote that ends a
+        # sentence ends it; short quotes (a word on one side of the end) stay whole
         ("그는 “경제가 좋아질 것이다. 걱정하지 말라”고 말했다. 다음 문장이다.",
-         ["그는 “경제가 좋아질 것이다. 걱정하지 말라”고 말했다.", "다음 문장이다."]),
+         ["그는 “경제가 좋아질 것이다.", "걱정하지 말라”고 말했다.", "다음 문장이다."]),
+        ("호날두는 “미래는 나도 모른다”며 “오직 하느님만이 알 수 있다. 더 이상 할 말이 없다”고 밝혔다.",
+         ["호날두는 “미래는 나도 모른다”며 “오직 하느님만이 알 수 있다.", "더 이상 할 말이 없다”고 밝혔다."]),
+        ("그는 “좋다”고 말했다. “정말 좋다.”고 덧붙였다.", ["그는 “좋다”고 말했다.", "“정말 좋다.”고 덧붙였다."]),
+        ("그는 “좋다. 괜찮다”며 웃었다.", ["그는 “좋다. 괜찮다”며 웃었다."]),
         ("“좋다.” 그가 말했다.", ["“좋다.”", "그가 말했다."]),
         ("그는 ‘괜찮다. 문제없다’며 웃었다. 끝이다.", ["그는 ‘괜찮다. 문제없다’며 웃었다.", "끝이다."]),
         ("그는 '괜찮다. 문제없다'며 웃었다. 끝이다.", ["그는 '괜찮다. 문제없다'며 웃었다.", "끝이다."]),
@@ -30,7 +35,9 @@ def test_spans_cover_every_character_and_survive_rebuilding():
         ('"그는 ""이건 심각하다. 안심하라""라고 말했다." "다음 줄이다."',
          ['"그는 ""이건 심각하다. 안심하라""라고 말했다."', '"다음 줄이다."']),
         ('"소방 대장은 말했다. ""더운 날이었다." 다음 문장이다.',
-         ['"소방 대장은 말했다. ""더운 날이었다."', "다음 문장이다."]),
+         ['"소방 대장은 말했다.', '""더운 날이었다."', "다음 문장이다."]),
+        # a closing quote set off by a space at the end of the text stays with its sentence
+        ('"그는 ""트로이""를 공연했다. "', ['"그는 ""트로이""를 공연했다. "']),
         # an unclosed quote protects nothing
         ('그는 "좋다고 말했다. 다음 문장이다.', ['그는 "좋다고 말했다.', "다음 문장이다."]),
         # decimals, dates, abbreviations, initials
@@ -89,7 +96,12 @@ def test_korean(text, expected):
         ("He moved to the U.S. The rest stayed.", ["He moved to the U.S.", "The rest stayed."]),
         ("He left at 5 p.m. The next day he came back.", ["He left at 5 p.m.", "The next day he came back."]),
         ("John F. Kennedy and Mr. Kim met. It rained.", ["John F. Kennedy and Mr. Kim met.", "It rained."]),
-        ('"We will win. We are strong," he said. It ended.', ['"We will win. We are strong," he said.', "It ended."]),
+        ('"We will win. We are strong," he said. It ended.', ['"We will win.', 'We are strong," he said.', "It ended."]),
+        ('He wrote "Stop. Think." on the wall. It stayed.', ['He wrote "Stop. Think." on the wall.', "It stayed."]),
+        # an ellipsis joins the parts of a headline (no final punctuation), not of body text
+        ('"Will Establish Sister-City Ties with Kaesong"... Closer Russia-North Korea Relations',
+         ['"Will Establish Sister-City Ties with Kaesong"... Closer Russia-North Korea Relations']),
+        ("Prices rose... Then they fell.", ["Prices rose...", "Then they fell."]),
         ('"Really?" she asked. Yes.', ['"Really?" she asked.', "Yes."]),
         ("It cost $3.5 million... and more. Then it stopped.", ["It cost $3.5 million... and more.", "Then it stopped."]),
         ("See No. 5 on Jan. 3 for details. Done.", ["See No. 5 on Jan. 3 for details.", "Done."]),
@@ -111,6 +123,20 @@ def test_paragraph_breaks_are_kept_and_headlines_stand_alone():
     spans = paragraph_spans(text)
     assert [text[s:e] for s, e in spans] == ["북한, 쿠르스크에 병력 재파병", "본문 첫 문장이다. 둘째 문장이다."]
     assert split_sentences(text, "ko") == ["북한, 쿠르스크에 병력 재파병", "본문 첫 문장이다.", "둘째 문장이다."]
+
+
+def test_a_quotation_running_over_paragraphs_splits_in_each():
+    text = "그는 “공장은 내년에 문을 연다. 일자리가 많이 생길 것이다.\n주민들도 반기고 있다. 우리는 준비가 됐다”고 말했다."
+    assert split_paragraphs(text, "ko") == [
+        ["그는 “공장은 내년에 문을 연다.", "일자리가 많이 생길 것이다."],
+        ["주민들도 반기고 있다.", "우리는 준비가 됐다”고 말했다."],
+    ]
+
+
+def test_korean_headline_with_a_quote_and_ellipsis_stays_whole():
+    assert split_sentences("북한, 올해도 쿠르스크에 병력 파견…\"지뢰 제거 작전 투입\"", "ko") == [
+        "북한, 올해도 쿠르스크에 병력 파견…\"지뢰 제거 작전 투입\""
+    ]
 
 
 def test_unknown_language_is_rejected():

@@ -17,14 +17,15 @@ def test_one_sentence_per_line_with_paragraph_breaks():
     result = run(FIXTURE)
     assert result.exit_code == 0, result.output
     lines = result.output.split("\n")
-    assert lines[:5] == [
+    assert lines[:6] == [
         '북한, 올해도 쿠르스크에 병력 파견…"지뢰 제거 작전 투입"',
         "",
         "(서울=연합뉴스) 홍길동 기자 =",
         "러시아 전선에 파견된 북한군이 지뢰 제거 작전에 투입되고 있다는 보도가 나왔다.",
-        '쿠르스크 주지사는 "북한 대표들이 핵심적인 역할을 하고 있다. 이 작업은 지역의 미래에 중요하다"고 말했다.',
+        '쿠르스크 주지사는 "북한 대표들이 핵심적인 역할을 하고 있다.',
+        '이 작업은 지역의 미래에 중요하다"고 말했다.',
     ]
-    assert lines[5] == ""
+    assert lines[6] == ""
 
 
 def test_mark_boilerplate_keeps_every_sentence_and_marks_it():

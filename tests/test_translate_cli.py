@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from mt.cli import main
-from mt.translate import segment_document
+from mt.text.article import Article
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "news-ko.txt"
@@ -50,10 +50,10 @@ def test_jsonl_has_one_record_per_sentence_in_order(tiny_model_dir, cache, tmp_p
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     text = EXAMPLE.read_text(encoding="utf-8")
-    spans = segment_document(text)
-    assert [r["src"] for r in records] == [text[s:e] for _, s, e in spans]
-    assert [r["sent"] for r in records] == list(range(len(spans)))
-    assert [r["para"] for r in records] == [p for p, _, _ in spans]
+    article = Article.segment(text, "ko")
+    assert [r["src"] for r in records] == [text[s:e] for s, e in article.spans]
+    assert [r["sent"] for r in records] == list(range(len(article)))
+    assert [r["para"] for r in records] == list(article.paragraphs)
     assert all(set(r) == {"doc", "para", "sent", "src", "mt", "flags"} and r["doc"] == str(EXAMPLE) for r in records)
     assert all(isinstance(r["mt"], str) and r["mt"] and isinstance(r["flags"], list) for r in records)
 

@@ -69,9 +69,8 @@ def cpu_workers(cores: int) -> tuple[int, int]:
     Two batches at once, each on half the cores, beat one batch on all of them: a beam-search
     step is many small operations (softmax and top-k over the vocabulary, beam bookkeeping) that
     threads share badly, while two single-threaded workers never wait for each other. More
-    workers would each need their own decoding memory. Measured on 2 cores (beam 4, 48 sentences,
-    opus-mt-ko-en, best of 5 interleaved runs): 2 workers × 8 sentences 4.33 s and 234 MiB against
-    1 worker × 32 sentences 4.93 s and 409 MiB, 1 worker × 16 sentences 4.84 s and 269 MiB.
+    workers would each need their own decoding memory (measurements: docs/benchmarks.md,
+    "CPU workers and sub-batches").
     """
     workers = 2 if cores >= 2 else 1
     return workers, cores // workers
@@ -200,11 +199,9 @@ class CT2Backend:
         faster than throughput does: each holds its scores over the whole vocabulary at every
         step, and the attention keys and values of every decoder layer. Budgets on both pick 8
         sentences at beam 4 for opus-mt-ko-en (65k words, 6 × 512) and opus-mt-tc-big-ko-en (32k
-        words, 6 × 1024; the vocabulary alone would allow 16). Measured with CTranslate2 alone
-        (2 workers of 1 thread, beam 4, 48 sentences): opus-mt-ko-en at 8 and 12 sentences per
-        worker peaked at 234 and 290-315 MiB at the same speed; opus-mt-tc-big-ko-en at 8, 12 and
-        16 at 427, 505-521 and 620 MiB, also at the same speed. The batch is then cut into equal
-        parts for the workers. GPUs gain from large batches, so they get the whole batch.
+        words, 6 × 1024; the vocabulary alone would allow 16): larger sub-batches cost memory at
+        the same speed (docs/benchmarks.md, "CPU workers and sub-batches"). The batch is then cut
+        into equal parts for the workers. GPUs gain from large batches, so they get the whole batch.
         """
         if self.device == "cuda":
             return 0

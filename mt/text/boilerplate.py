@@ -32,29 +32,56 @@ _WEB = re.compile(
 )
 _NEUTRAL_COPYRIGHT = re.compile(r"[©ⓒ]|[Aa]ll [Rr]ights [Rr]eserved")
 _SHORT = 120  # bylines, credits and footers are short; a long sentence mentioning a photo is text
+# A caption that says what it is (기사 이해를 돕기 위한 사진, "to help understand the article") may
+# describe the photo at length first.
+_SELF_DECLARED_CAPTION_MAX = 300
 
-_KO_CREDIT = r"(?:연합뉴스|뉴시스|뉴스1|AP|AFP|EPA|로이터|게티이미지(?:코리아)?|신화|조선중앙통신|아시아경제(?:\s*DB)?|[가-힣]{2,4}\s*기자)"
+# Wire services and photo agencies whose name alone, or joined (AP연합뉴스, EPA=연합뉴스, Reuters/Yonhap),
+# is a photo credit; `아시아경제 DB` is the paper's own archive.
+_KO_AGENCY = (r"(?:연합뉴스(?:TV)?|뉴시스|뉴스1|AP|AFP|EPA|UPI|로이터|교도|신화|게티이미지(?:코리아|뱅크)?|셔터스톡"
+              r"|조선중앙통신|아시아경제(?:\s*DB)?)")
+_KO_CREDIT = rf"(?:{_KO_AGENCY}|[가-힣]{{2,4}}\s*기자)"
+_KO_SELF_DECLARED = re.compile(r"기사\s*(?:의\s*)?이해를\s*돕기\s*위한|기사와\s*(?:직접적인\s*|직접\s*)?(?:관련|관계)\s*(?:이|은|이\s*)?없"
+                               r"|기사와\s*무관")
 # Ordered: the first kind whose pattern matches wins.
 _KO_RULES: list[tuple[str, re.Pattern]] = [
+    # a bare credit (ⓒ연합뉴스, [연합뉴스 자료사진], [국방부 제공]) before the copyright sign can claim it
+    ("caption", re.compile(
+        rf"^\s*[/(\[【<]?\s*(?:[ⓒ©]\s*)?{_KO_AGENCY}(?:\s*[/,·=]?\s*{_KO_AGENCY})*(?:\s*(?:제공|자료\s*사진))?\s*[)\]】>]?\s*$"
+        r"|^\s*[\[(【<][^\[\]()【】<>=]{1,30}?\s제공\s*[\])】>]\s*$"
+    )),
     ("copyright", re.compile(r"[©ⓒ]|\([cC]\)|무단\s*전재|재배포\s*금지|[Aa]ll [Rr]ights [Rr]eserved|Copyright\s*(?:\d{4}|by)")),
     ("related", re.compile(r"^\s*(?:☞|▶\s*관련\s*기사|[\[<【]\s*관련\s*기사|관련\s*기사\s*[:：]|함께\s*보면)")),
     ("byline", re.compile(r"^\s*(?:[가-힣]{2,4}\s*(?:선임|수석|객원)?\s*(?:기자|특파원|통신원)(?:\s*=|\s+[\w.+-]+@\S+)?"
                           r"|\[[^\[\]=]{1,20}\s(?:기자|특파원)\])\s*$")),
     ("caption", re.compile(
-        r"(?:^|[\s/(\[【<])(?:사진|이미지\s*출처|그래픽|영상|자료)\s*(?:=|제공|:)|[\[<【]\s*(?:사진|그래픽|포토|이미지)\s*[\]>】]"
-        rf"|^\s*/?\s*(?:사진\s*)?{_KO_CREDIT}(?:(?:\s*[/,·]\s*|\s+){_KO_CREDIT})*\s*$"
+        r"(?:^|[\s/(\[【<])(?:사진|이미지|그래픽|영상|자료)\s*(?:출처\s*)?(?:=|제공|:)|[\[<【]\s*(?:사진|그래픽|포토|이미지)\s*[\]>】]"
+        rf"|^\s*/?\s*(?:사진\s*)?{_KO_CREDIT}(?:\s*[/,·]?\s*{_KO_CREDIT})*\s*$"
     )),
 ]
-_EN_CREDIT = r"(?:AP|AFP|EPA|Reuters|Getty Images|Yonhap(?: News Agency)?|Newsis|News1|Xinhua|Bloomberg|KCNA)"
+_EN_AGENCY = (r"(?:AP|AFP|EPA(?:-EFE)?|EFE|UPI|Reuters|Getty Images(?: Bank)?|Yonhap(?: News(?: Agency)?)?|YONHAP|Newsis"
+              r"|News1|Xinhua|Kyodo|Bloomberg|KCNA|Shutterstock)")
+_EN_SELF_DECLARED = re.compile(
+    r"to help (?:readers? )?understand (?:the|this) (?:article|story)|to aid (?:the )?(?:reader'?s'? )?understanding of (?:the|this) article"
+    r"|(?:is|are) not related to (?:the|this) (?:article|story)|unrelated to (?:the|this) (?:article|story)"
+    r"|for illustrative purposes|^\s*[\[(]?File (?:photo|image)\b",
+    re.IGNORECASE,
+)
 _EN_RULES: list[tuple[str, re.Pattern]] = [
+    # a bare credit: [AP], (AP Photo/Lee Jin-man), EPA-EFE/YONHAP, AFP via Getty Images, © Yonhap
+    ("caption", re.compile(
+        rf"^\s*[(\[]?\s*(?:©\s*)?(?:(?:Photo|Image)s?\s*(?:by|:|=)?\s*)?{_EN_AGENCY}(?:\s*(?:/|,|via)?\s*{_EN_AGENCY})*"
+        r"(?:\s+Photos?)?(?:\s*/\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})?\s*[)\]]?\.?\s*$"
+    )),
     ("copyright", re.compile(r"©|\([cC]\)\s*\d{4}|Copyright\s*(?:\d{4}|by)|[Aa]ll [Rr]ights [Rr]eserved|[Uu]nauthori[sz]ed reproduction")),
     ("related", re.compile(r"^\s*(?:☞|Related(?: articles?| stories| news)?\s*:|Read more\b|READ MORE\b|See also\b|More on this\b)")),
     ("byline", re.compile(r"^\s*(?:By|BY|Reporter|Reported by|Written by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:,[^,]{0,40})?$")),
     ("caption", re.compile(
-        rf"^\s*(?:Photo|Photos|Image|Graphic|Video)\s*(?:by|courtesy of|credit|:|=)|\[(?:Photo|Image|Graphic)[^\]]*\]"
-        rf"|^\s*(?:\(?(?:Photo\s*)?{_EN_CREDIT}(?:\s*(?:/|,|Photo|Photos)\s*{_EN_CREDIT}?)*\)?\.?)\s*$"
+        r"^\s*(?:Photo|Photos|Image|Graphic|Video)\s*(?:by|courtesy of|credit|:|=)|\[(?:Photo|Image|Graphic)[^\]]*\]"
+        r"|^\s*[(\[]?(?:Photo )?[Cc]ourtesy of [A-Z][^.!?]{0,60}[)\]]?\s*$"
     )),
 ]
+_SELF_DECLARED = {"ko": _KO_SELF_DECLARED, "en": _EN_SELF_DECLARED}
 
 
 _RULES = {"ko": _KO_RULES, "en": _EN_RULES}
@@ -64,6 +91,8 @@ _OTHER_RULES = [("copyright", _NEUTRAL_COPYRIGHT)]  # any other language: copyri
 def boilerplate_kind(text: str, lang: str) -> str | None:
     """The boilerplate kind of one line or sentence, or None for ordinary text."""
     stripped = text.strip()
+    if lang in _SELF_DECLARED and len(stripped) <= _SELF_DECLARED_CAPTION_MAX and _SELF_DECLARED[lang].search(stripped):
+        return "caption"
     if not stripped or len(stripped) > _SHORT:
         return None
     for kind, pattern in _RULES.get(lang, _OTHER_RULES):
@@ -76,6 +105,32 @@ def boilerplate_kind(text: str, lang: str) -> str | None:
     if _WEB.search(stripped):
         return "web"
     return None
+
+
+# What ties a line to its counterpart in the other language's edition: the same web address or
+# e-mail address, or the same agency (연합뉴스 = Yonhap, 아시아경제 = The Asia Business Daily).
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
+_AGENCIES = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "yonhap": r"연합뉴스|Yonhap|YONHAP", "ap": r"(?<![A-Za-z])AP(?![A-Za-z])", "afp": r"AFP", "epa": r"EPA",
+        "efe": r"EFE", "upi": r"UPI", "reuters": r"로이터|Reuters", "getty": r"게티이미지|Getty", "newsis": r"뉴시스|Newsis",
+        "news1": r"뉴스1|News1", "xinhua": r"신화|Xinhua", "kyodo": r"교도|Kyodo",
+        "kcna": r"조선중앙통신|KCNA|Korean Central News Agency", "bloomberg": r"블룸버그|Bloomberg",
+        "shutterstock": r"셔터스톡|Shutterstock", "asiae": r"아시아경제|Asia Business Daily|Asia Economy",
+    }.items()
+}
+
+
+def boilerplate_anchors(text: str) -> set[str]:
+    """Web addresses (by domain), e-mail addresses and agency names in a line, comparable across
+    Korean and English: `<ⓒ… 아시아경제(www.asiae.co.kr) 무단전재>` and `© The Asia Business
+    Daily(www.asiae.co.kr).` share "site:asiae.co.kr" and "agency:asiae"."""
+    anchors = set()
+    for match in _ADDRESS.finditer(text):
+        anchors.add(f"site:{match.group(1).lower()}" if match.group(1) else f"email:{match.group().lower()}")
+    anchors.update(f"agency:{name}" for name, pattern in _AGENCIES.items() if pattern.search(text))
+    return anchors
 
 
 def leading_dateline(text: str, lang: str) -> int:

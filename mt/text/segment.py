@@ -7,15 +7,22 @@ One paragraph is one non-blank line, so headlines, captions and list items that 
 punctuation still stand alone. Inside a paragraph a sentence ends at . ? ! … (plus any closing
 quotes and brackets) followed by whitespace, unless that end is one of the known non-ends:
 
-- inside a quotation or parenthesis: “…다. …다”라고 말했다 is one sentence; a quote that stands
-  alone after its final mark (…다.” 그는) still ends one;
+- inside a parenthesis or bracket: 뇌가 있다(모든 동물이 그런 것은 아니다. 해파리는 없다). is one
+  sentence;
+- inside a quotation whose text does not hold full sentences: `그는 ‘괜찮다. 문제없다’며 웃었다` stays
+  whole (a cut there needs at least two words of the quotation on each side of it). A quotation
+  that does hold them is split like any text, `그는 “A를 했다. B도 할 것이다”라고 말했다` into
+  `그는 “A를 했다.` and `B도 할 것이다”라고 말했다.`: that is how news translations divide it (the
+  Korean–English news of ../shared/data makes each quoted sentence a unit; docs/benchmarks.md), and
+  a unit of five sentences is worse for MT, alignment and QA;
 - after a title or an initial (Dr. Ehud Ur, John F. Kennedy, Roe v. Wade), after No./Jan./p.
   before a number, and after an initialism (also non-U.S.) or Inc./Co. unless a typical sentence
   opener follows (in the U.S. The …, but the U.S. Army);
 - a date written with spaces (2024. 3. 10.), and in Korean any period after a number;
 - a quotation followed by a detached quotative particle (…다.” 라고 말했다);
-- an ellipsis in mid-sentence (가르쳤고,... 책을), and in English anything followed by a lowercase
-  word.
+- an ellipsis in mid-sentence (가르쳤고,... 책을) or in a headline (a paragraph without final
+  punctuation: `"…"... Closer Russia-North Korea Relations`), and in English anything followed by
+  a lowercase word.
 
 Korean also ends a sentence at an unambiguous verb ending followed by whitespace even without a
 period (a common omission in news copy and translations): 니다, 했다/있다/된다/먹는다 …, 것이다/
@@ -31,7 +38,8 @@ opening bracket and as closing otherwise, and pair with curly ones of the same s
 in "…" with ""…"" inside pairs up correctly; a straight quote with whitespace on both sides closes
 an open quote of its kind and opens one otherwise. An opening quote that is never closed in its
 paragraph, or closed more than 500 characters later, protects nothing, so one stray quote cannot
-swallow a paragraph.
+swallow a paragraph; so a quotation that opens in one paragraph and closes in a later one (news
+quotes often run over several) is split like the text around it.
 """
 
 from __future__ import annotations
@@ -49,9 +57,10 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 # Terminal punctuation, any closing quotes/brackets (also detached by spaces: `말했다.   "` closing
 # a FLORES line), then whitespace or the opening bracket of a trailing gloss.
 _CLOSERS_RUN = r"[\"'”’」』)\]]"
-_CLOSE = rf"(?P<attached>{_CLOSERS_RUN}*)(?:[ \t]+(?P<detached>{_CLOSERS_RUN}+))?(?=\s|\()"
+_CLOSE = rf"(?P<attached>{_CLOSERS_RUN}*)(?:[ \t]+(?P<detached>{_CLOSERS_RUN}+))?(?=\s|\(|\Z)"
 _FINAL_MARKS = tuple(".?!…。")
 _END = re.compile(r"(?P<punct>[.?!…。]+)" + _CLOSE)
+_FINAL_AT_END = re.compile(rf"[.?!…。]{_CLOSERS_RUN}*\s*\Z")
 # Korean sentences end in a verb ending, so one that is unambiguous marks an end even when the
 # period is missing (news copy, translations, headlines run into the body): 니다, and 다 after a
 # past/future/existential or present-tense stem (했다, 있다, 된다, 먹는다) or after a bound noun with
@@ -76,6 +85,11 @@ _KO_QUOTES = re.compile(r"\"+|'|[“”‘’「」『』()\[\]]")
 _OPENERS = {"“": '"', "‘": "'", "「": "「", "『": "『", "(": "(", "[": "["}
 _CLOSERS = {"”": '"', "’": "'", "」": "「", "』": "『", ")": "(", "]": "["}
 _MAX_QUOTE = 500  # a "quotation" longer than this is a mismatch, not a quotation
+_BRACKETS = {"(", "["}
+# Words a quotation needs on each side of a sentence end inside it for that end to split it: in
+# the Korean-English news translations of ../shared/data every quoted sentence that is a unit of
+# its own has two or more, while `‘괜찮다. 문제없다’며`, `"No. This is …"` are kept whole.
+_QUOTE_MIN_WORDS = 2
 
 _TITLES = {
     "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Mt", "Ft", "Gen", "Col", "Lt", "Sgt", "Capt",
@@ -152,8 +166,8 @@ def _quote_marks(text: str, lang: str) -> list[tuple[int, int, str, bool]]:
     return marks
 
 
-def _quoted_regions(marks: list[tuple[int, int, str, bool]]) -> list[Span]:
-    """(opening mark start, closing mark start) of every matched quotation or parenthesis."""
+def _quoted_regions(marks: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str]]:
+    """(opening mark start, closing mark start, kind) of every matched quotation or parenthesis."""
     stack: list[tuple[int, str]] = []
     regions = []
     for start, _end, kind, opening in marks:
@@ -165,9 +179,19 @@ def _quoted_regions(marks: list[tuple[int, int, str, bool]]) -> list[Span]:
                 opened = stack[depth][0]
                 del stack[depth:]  # openers inside that never closed protect nothing
                 if start - opened <= _MAX_QUOTE:
-                    regions.append((opened, start))
+                    regions.append((opened, start, kind))
                 break
     return regions
+
+
+def _quotations(regions: list[tuple[int, int, str]]) -> list[Span]:
+    return sorted((opened, closed) for opened, closed, kind in regions if kind not in _BRACKETS)
+
+
+def quotation_spans(text: str, lang: str = "ko") -> list[Span]:
+    """(opening mark, closing mark) offsets of every matched quotation in one paragraph, as the
+    splitter pairs them (parentheses and brackets left out)."""
+    return _quotations(_quoted_regions(_quote_marks(text, lang)))
 
 
 def _merged(regions: list[Span]) -> list[Span]:
@@ -237,8 +261,13 @@ def _sentence_end(text: str, match: re.Match, openers: set[int]) -> int | None:
 
 
 def _candidate_ends(text: str, lang: str, openers: set[int]) -> list[int]:
-    """Offsets where a sentence may end (just after its last mark), before the exceptions."""
-    ends = []
+    """Offsets where a sentence may end (just after its last mark), before the exceptions.
+
+    In a headline (a paragraph without final punctuation, and with no sentence end but ellipses)
+    an ellipsis joins the parts of one headline: `"Will Establish Sister-City Ties with
+    Kaesong"... Closer Russia-North Korea Relations`, as `…"지뢰 제거 작전 투입"` does in Korean.
+    """
+    ends, ellipses = [], []
     matches = list(_END.finditer(text))
     if lang == "ko":
         matches.extend(_KO_VERB_END.finditer(text))
@@ -255,12 +284,20 @@ def _candidate_ends(text: str, lang: str, openers: set[int]) -> list[int]:
         if punct == ".":
             if not _dot_ends_sentence(text, match.start("punct"), end, lang):
                 continue
-        elif punct and ("…" in punct or punct.startswith("..")) and not _ellipsis_ends_sentence(text, match.start("punct"), end, lang):
+        elif punct and ("…" in punct or punct.startswith("..")):
+            if _ellipsis_ends_sentence(text, match.start("punct"), end, lang):
+                ellipses.append(end)
             continue
         ends.append(end)
+    if ends or _FINAL_AT_END.search(text):
+        ends.extend(ellipses)
     ends.append(leading_dateline(text, lang))  # 0 when there is none: an empty cut adds nothing
     ends.extend(m.start() for m in _BULLET.finditer(text))
     return ends
+
+
+def _words(text: str) -> int:
+    return sum(any(char.isalnum() for char in token) for token in text.split())
 
 
 def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
@@ -268,13 +305,21 @@ def sentence_spans(text: str, lang: str = "ko") -> list[Span]:
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
     marks = _quote_marks(text, lang)
-    protected = _merged(_quoted_regions(marks))
+    regions = _quoted_regions(marks)
+    protected = _merged([(opened, closed) for opened, closed, kind in regions if kind in _BRACKETS])
+    quotations = _quotations(regions)
     starts = [opened for opened, _ in protected]
     openers = {start for start, _end, _kind, opening in marks if opening}
 
     def inside(cut: int) -> bool:
         i = bisect.bisect_left(starts, cut) - 1
-        return i >= 0 and cut <= protected[i][1]
+        if i >= 0 and cut <= protected[i][1]:
+            return True
+        around = [(opened, closed) for opened, closed in quotations if opened < cut <= closed]
+        if not around:
+            return False
+        opened, closed = max(around)  # the innermost quotation
+        return min(_words(text[opened + 1:cut]), _words(text[cut:closed])) < _QUOTE_MIN_WORDS
 
     cuts = sorted({end for end in _candidate_ends(text, lang, openers) if not inside(end)})
     spans = []
