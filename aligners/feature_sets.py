@@ -4,7 +4,7 @@ Each sentence's set is a sorted run of int32 ids in one flat array (CSR without 
 per feature), so 200,000 sentences of ~100 n-grams take ~80 MB a side. Sets of consecutive
 sentences (a bead's span, a block of a coarse DP level) are unions of those runs, built for the
 sentences a computation asks about and never for the whole document at once: a document-sized
-product of span matrices is what once took 3.5 GB at 10,000 lines.
+product of span matrices grows with the square of the text.
 """
 
 from __future__ import annotations

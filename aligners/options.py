@@ -27,6 +27,6 @@ def max_merge_option():
 def embed_scope_option():
     return click.option(
         "--embed-scope", type=click.Choice(EMBED_SCOPES), default=DEFAULT_EMBED_SCOPE, show_default=True,
-        help="With --mt: embed only the stretches the MT leaves unsure and align those again with the embedding "
+        help="With MT: embed only the stretches the MT leaves unsure and align those again with the embedding "
              "(needed), or every sentence (all, for comparison). Without MT the embedding is used everywhere.",
     )

@@ -208,7 +208,7 @@ class Side:
         weighted sum keeps it while the sentence-specific parts partly cancel, so a summed span
         looks closer to everything: if each of its sentences has cosine `level` with a text, the
         normalised sum has level x (sum of weights) / |weighted sum|. Without taking that out,
-        merges look like translations (FLORES dev, e5 only: strict F1 0.961 -> 0.821).
+        merges look like translations (docs/benchmarks.md, merged spans from sentence vectors).
         """
         if size == 1 or (self.spans is not None and size in self.spans):
             return np.ones(len(starts))

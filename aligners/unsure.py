@@ -1,9 +1,9 @@
 """Where the MT leaves an alignment unsure: the beads sentence embeddings are worth computing for.
 
-Embedding every sentence costs ~20x the MT-only alignment of news and, where the MT is good,
-moves beads the MT had right (FLORES news devtest: MT only 0.994 strict F1, MT + e5 everywhere
-0.986); with a weak MT it is what lifts the alignment (Text+Berg: 0.856 -> 0.897). So the
-embedding is asked only about steps of the MT's path that the MT alone cannot settle:
+Embedding every sentence costs many times the MT-only alignment and, where the MT is good,
+moves beads the MT had right; with a weak MT it is what lifts the alignment (numbers in
+docs/benchmarks.md, "Alignment cost and memory"). So the embedding is asked only about steps of
+the MT's path that the MT alone cannot settle:
 
   - where the two MT passes disagree: the second pass, allowed beads one size larger between
     confident 1-1 beads, changed the first pass's beads there, so that stretch is a close call;
@@ -11,12 +11,11 @@ embedding is asked only about steps of the MT's path that the MT alone cannot se
     split, or a line the engine left empty): there the MT says nothing at all;
   - in a document whose MT barely tells translations from unrelated pairs (`weak_mt`), every
     bead that is not 1-1, and the neighbours of one-sided ones: merges and left-out sentences
-    are where a weak MT errs (Text+Berg dev: 0.856 -> 0.894, half its sentences embedded).
+    are where a weak MT errs.
 
-Tried and left out, on FLORES news devtest seeds 0-1 and Text+Berg dev: beads of low confidence
-(every threshold from 0.3 to 0.97 lost news F1, 0.001-0.008, and added nothing on Text+Berg,
-whose wrong beads are mostly confident ones), and near ties of the DP (paths through cells off the
-best one within a cost margin; on news mostly a left-out sentence on each side in either order).
+Beads of low confidence and near ties of the DP were tried as further triggers and left out: a
+weak MT's wrong beads are mostly confident ones, and a good MT's near ties are mostly a left-out
+sentence on each side in either order (docs/benchmarks.md lists what each cost).
 """
 
 from __future__ import annotations

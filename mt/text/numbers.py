@@ -208,7 +208,7 @@ class _Taken:
 
     A mark per character keeps each question linear in the span asked about, so a text of any
     length is read in linear time (a list of spans searched for every token made one long line
-    quadratic: a 20 MB line took minutes).
+    quadratic).
     """
 
     def __init__(self, length: int):
