@@ -11,10 +11,14 @@ import numpy as np
 from aligners.anchors import shared_anchors
 from aligners.beads import Bead, beads_from_path
 from aligners.boilerplate_pairs import BoilerplatePairs
-from aligners.defaults import DEFAULT_MAX_MERGE, E5, NO_EMBED
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5, EMBED_SCOPES, NO_EMBED, WHERE_NEEDED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
+from aligners.embeddings import embed as embed_texts
 from aligners.embeddings import span_embeddings
-from aligners.signals import PairScorer, Side, Weights, binary_matrix, ngram_sets
+from aligners.feature_sets import shared_set_rows
+from aligners.signals import PairScorer, Side, Weights, ngram_sets
+from aligners.unsure import WEAK_MT_SPREAD, unsure_steps
+from mt.io.errors import DariError
 from mt.text.article import Article
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
@@ -22,6 +26,10 @@ from mt.text.script import has_word
 BOILERPLATE_SKIP = 0.25  # bylines, credits and notices cost a quarter as much to leave unaligned
 # 1-1 beads at least this confident pin the second pass (0.5 = as costly as leaving both out)
 ANCHOR_CONFIDENCE = 0.7
+# Embedding every sentence (no MT, or --embed-scope all) keeps ~5 KB a sentence (vectors, their
+# running sums, merged spans); beyond this many a side that is refused rather than exhausting memory.
+MAX_EMBEDDED_SENTENCES = 100_000
+MT_FIT_RATIO = 2.0  # an MT line over twice or under half its usual share of its source's length does not fit it
 
 
 def default_weights(has_mt: bool, has_embed: bool) -> Weights:
@@ -71,14 +79,19 @@ def build_scorer(
     src_features: dict = {"lengths": np.array([len(s) for s in src], dtype=np.float64), "skip_scale": _skip_scale(src, src_kinds)}
     tgt_features: dict = {"lengths": np.array([len(t) for t in tgt], dtype=np.float64), "skip_scale": _skip_scale(tgt, tgt_kinds)}
     if has_embed and src and tgt:
+        if max(len(src), len(tgt)) > MAX_EMBEDDED_SENTENCES:
+            raise DariError(
+                f"embedding every one of {len(src)} x {len(tgt)} sentences would not fit in memory (at most "
+                f"{MAX_EMBEDDED_SENTENCES:,} a side): give the MT of the source, or --embed none"
+            )
         span_sizes = max_merge if encode_spans else 1  # see Side: other spans sum sentence vectors
         src_features["spans"] = span_embeddings(src, span_sizes, embed)
         tgt_features["spans"] = span_embeddings(tgt, span_sizes, embed)
         src_features["vectors"], tgt_features["vectors"] = src_features["spans"][1], tgt_features["spans"][1]
     if mt is not None and src and tgt:
-        src_features["grams"], tgt_features["grams"] = binary_matrix(ngram_sets(mt), ngram_sets(tgt))
+        src_features["grams"], tgt_features["grams"] = shared_set_rows(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
-        src_features["anchors"], tgt_features["anchors"] = binary_matrix(*shared_anchors(src, tgt, src_lang, tgt_lang))
+        src_features["anchors"], tgt_features["anchors"] = shared_set_rows(*shared_anchors(src, tgt, src_lang, tgt_lang))
     pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)
     return PairScorer(Side(**src_features), Side(**tgt_features), weights, boilerplate_pairs=pairs)
 
@@ -99,6 +112,7 @@ def align(
     encode_spans: bool | None = None,
     src_kinds: list[str | None] | None = None,
     tgt_kinds: list[str | None] | None = None,
+    embed_scope: str = DEFAULT_EMBED_SCOPE,
 ) -> list[Bead]:
     """Align sentence lists; every sentence appears in exactly one bead, unaligned ones alone.
 
@@ -114,22 +128,20 @@ def align(
     MT, where the embedding alone decides merges and the combination costs accuracy
     (docs/benchmarks.md). `src_kinds`/`tgt_kinds`: boilerplate kind (or None) per sentence, as
     the caller's `Article` judged them; without them each sentence is judged alone.
+    `embed_scope` "needed": with MT, sentences are embedded only in the stretches the MT leaves
+    unsure (`aligners.unsure`), which are then aligned again with the embedding added; "all":
+    everywhere, as without MT.
     """
     if repair and mt is None:
         raise ValueError("repair re-checks beads against the MT: pass mt")
-    if encode_spans is None:
-        encode_spans = mt is None
-    scorer = build_scorer(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, encode_spans, src_kinds, tgt_kinds)
-    path = align_path(scorer, bead_types(max_merge), radius)
-    if gap_merge is None:
-        gap_merge = max_merge + 1 if max_merge > 1 else max_merge
-    if gap_merge > max_merge:
-        ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
-        anchored = np.zeros(len(path), dtype=bool)
-        anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
-        band = band_between_anchors(path, anchored, scorer.n, scorer.m)
-        path = band_dp(band, scorer.n, scorer.m, bead_types(gap_merge), scorer.bead_costs)
-    scores = bead_scores(scorer, path, radius)
+    if embed_scope not in EMBED_SCOPES:
+        raise ValueError(f"embed_scope must be one of {', '.join(EMBED_SCOPES)}, not {embed_scope!r}")
+    try:
+        scorer, path = _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge,
+                                   encode_spans, embed_scope, src_kinds, tgt_kinds)
+        scores = bead_scores(scorer, path, radius)
+    except MemoryError:
+        raise DariError(f"ran out of memory aligning {len(src)} x {len(tgt)} sentences; split the input into smaller documents") from None
     beads = beads_from_path(path, [round(float(score), 4) for score in scores])
     if repair:
         from aligners.repair import repair as repair_beads
@@ -138,6 +150,59 @@ def align(
         fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
         beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
     return beads
+
+
+def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anchors, radius, gap_merge, encode_spans,
+                embed_scope, src_kinds, tgt_kinds) -> tuple[PairScorer, list]:
+    """The DP passes of `align`: the scorer that judged the final path, and that path."""
+    selective = mt is not None and embed != NO_EMBED and embed_scope == WHERE_NEEDED
+    if encode_spans is None:
+        encode_spans = mt is None
+    scorer = build_scorer(src, tgt, mt, NO_EMBED if selective else embed, max_merge, src_lang, tgt_lang, weights, anchors,
+                          encode_spans, src_kinds, tgt_kinds)
+    types = bead_types(max_merge)
+    first = path = align_path(scorer, types, radius)
+    if gap_merge is None:
+        gap_merge = max_merge + 1 if max_merge > 1 else max_merge
+    if gap_merge > max_merge:
+        ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
+        anchored = np.zeros(len(path), dtype=bool)
+        anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
+        band = band_between_anchors(path, anchored, scorer.n, scorer.m)
+        types = bead_types(gap_merge)
+        path = band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
+    if selective and src and tgt:
+        scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, mt, embed)
+    return scorer, path
+
+
+def _unfitted_mt(src: list[str], mt: list[str]) -> np.ndarray:
+    """Source sentences whose MT is blank or out of proportion with them (log length ratio more than
+    MT_FIT_RATIO from the document's median): the MT of another split of the text, not theirs."""
+    ratio = np.log((np.array([len(t) for t in mt]) + 10.0) / (np.array([len(s) for s in src]) + 10.0))
+    return (np.array([not t.strip() for t in mt])) | (np.abs(ratio - np.median(ratio)) > np.log(MT_FIT_RATIO))
+
+
+def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, src: list[str], tgt: list[str],
+                        mt: list[str], model: str) -> tuple[PairScorer, list]:
+    """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
+    the embedding added; elsewhere the MT's beads stay. Returns the scorer that judged them."""
+    weak_mt = scorer.calibrated("mt")[1] < WEAK_MT_SPREAD
+    unsure = unsure_steps(path, first, _unfitted_mt(src, mt), weak_mt)
+    if not unsure.any():
+        return scorer, path
+    stretch = np.cumsum(unsure & ~np.concatenate([[False], unsure[:-1]]))  # runs of unsure steps, numbered
+    src_of = {i: stretch[k] for k in np.flatnonzero(unsure) for i in range(path[k][1] - path[k][0][0], path[k][1])}
+    tgt_of = {j: stretch[k] for k in np.flatnonzero(unsure) for j in range(path[k][2] - path[k][0][1], path[k][2])}
+    if not (src_of and tgt_of):  # nothing to compare: a one-sided stretch stays as the MT put it
+        return scorer, path
+    src_ids, tgt_ids = np.array(sorted(src_of)), np.array(sorted(tgt_of))
+    combined = scorer.with_vectors(
+        (embed_texts([src[i] for i in src_ids], model), src_ids, np.array([src_of[i] for i in src_ids])),
+        (embed_texts([tgt[j] for j in tgt_ids], model), tgt_ids, np.array([tgt_of[j] for j in tgt_ids])),
+    )
+    band = band_between_anchors(path, ~unsure, scorer.n, scorer.m)
+    return combined, band_dp(band, scorer.n, scorer.m, types, combined.bead_costs, combined.window)
 
 
 def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:

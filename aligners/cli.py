@@ -12,9 +12,8 @@ import os
 import click
 
 from aligners.beads import Bead, format_bead, joined
-from aligners.defaults import MAX_MERGE_LIMIT
-from aligners.defaults import E5
-from aligners.options import embed_option, max_merge_option
+from aligners.defaults import E5, MAX_MERGE_LIMIT
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from mt.io.errors import DariError
 from mt.io.files import atomic_output, check_output, output_key, read_lines, read_text
 from mt.text.article import Article, fit_mt
@@ -94,6 +93,7 @@ def _check_outputs(outputs: list[str], batch: str) -> None:
 @click.argument("tgt", required=False)
 @click.option("--mt", "mt_path", help="SRC machine-translated into TGT's language, one line per SRC sentence.")
 @embed_option(E5)
+@embed_scope_option()
 @max_merge_option()
 @click.option("--gap-merge", type=click.IntRange(0, MAX_MERGE_LIMIT + 1), default=None,
               help="Most sentences on one side of a bead in the second pass, which re-aligns only the stretches between "
@@ -106,7 +106,7 @@ def _check_outputs(outputs: list[str], batch: str) -> None:
 @click.option("--no-empty", is_flag=True, default=False, help="Leave out one-sided beads (unaligned sentences); their count goes to stderr.")
 @click.option("--src-lang", default="ko", help="Source language (numbers and names are compared across languages).")
 @click.option("--tgt-lang", default="en", help="Target language.")
-def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
+def align(src, tgt, mt_path, embed, embed_scope, max_merge, gap_merge, output, fmt, segment, batch, no_empty, src_lang, tgt_lang):
     """Sentence-align SRC (Korean, one sentence a line) with TGT (its English version).
 
     Blank lines are paragraph breaks: they are never aligned, and bead ids are line numbers.
@@ -120,12 +120,16 @@ def align(src, tgt, mt_path, embed, max_merge, gap_merge, output, fmt, segment, 
     else:
         jobs = [(src, tgt, mt_path, output)]
     _check_outputs([out for *_, out in jobs], batch or output)
-    loaded = [(_job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
+    loaded = [(s, _job(s, t, m, segment, src_lang, tgt_lang), out) for s, t, m, out in jobs]
 
     from aligners.aligner import align_articles
 
-    for (src_article, tgt_article, units, mt_lines), out in loaded:
-        beads = align_articles(units, tgt_article, mt=mt_lines, embed=embed, max_merge=max_merge, gap_merge=gap_merge)
+    for src_path, (src_article, tgt_article, units, mt_lines), out in loaded:
+        try:
+            beads = align_articles(units, tgt_article, mt=mt_lines, embed=embed, embed_scope=embed_scope,
+                                   max_merge=max_merge, gap_merge=gap_merge)
+        except DariError as err:  # a limit of the aligner: name the document it was hit on
+            raise (DariError(err.message, src_path) if err.path is None else err) from None
         beads = [Bead(units.expand(b.src), tgt_article.expand(b.tgt), b.score) for b in beads]
         if no_empty:
             kept = [b for b in beads if b.src and b.tgt]

@@ -12,17 +12,27 @@ so they are solved with a prefix-min scan instead of a Python loop over cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Protocol
-from collections.abc import Callable
 
 import numpy as np
+
+from mt.io.errors import DariError
 
 BeadType = tuple[int, int]
 INSERTION: BeadType = (0, 1)
 # Full DP below this many cells; above it, coarse-to-fine.
 FULL_DP_CELLS = 40_000
 DEFAULT_RADIUS = 8
+# Step costs computed at once, and the window of span starts (rows x columns) whose overlap tables
+# one run of rows reads: the DP's working memory, whatever the document's length.
+DP_CHUNK_CELLS = 16_384
+WINDOW_CELLS = 8_192
+# DP state is 9 bytes a cell (cost and back-pointer); a band beyond this (~1.8 GB) is refused with
+# an error rather than exhausting memory. Coarse-to-fine bands hold ~40 cells a row.
+MAX_BAND_CELLS = 200_000_000
 
 
 def bead_types(max_merge: int) -> list[BeadType]:
@@ -76,7 +86,12 @@ class Band:
 
 
 class Scorer(Protocol):
-    """What the DP needs from the signals: bead costs on cells, and a pooled copy for coarse levels."""
+    """What the DP needs from the signals: bead costs on cells, and a pooled copy for coarse levels.
+
+    A scorer may also offer `window(row_start, row_stop, col_start, col_stop, sizes, cells)`, a
+    context in which it expects `cells` cells whose spans of up to `sizes` (source, target)
+    sentences start in those ranges (see `band_dp`).
+    """
 
     n: int
     m: int
@@ -86,43 +101,32 @@ class Scorer(Protocol):
     def pooled(self) -> Scorer: ...
 
 
-def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable) -> list[tuple[BeadType, int, int]]:
-    """Cheapest path from (0, 0) to (n, m) inside `band`: a list of (bead type, end row, end col)."""
-    rows, cols = band.cells()
-    size = band.size
-    moves = [t for t in types if t[0] >= 1]
-    prev = np.full((len(moves), size), size, dtype=np.int64)  # index `size` holds +inf
-    step = np.full((len(moves), size), np.inf)
-    for k, (a, b) in enumerate(moves):
-        ok = np.flatnonzero((rows >= a) & (cols >= b))
-        p = band.index(rows[ok] - a, cols[ok] - b)
-        ok, p = ok[p >= 0], p[p >= 0]
-        prev[k, ok] = p
-        step[k, ok] = cost(rows[ok], cols[ok], a, b)
-    if INSERTION in types and m:
-        ins = cost(np.zeros(m, dtype=np.int64), np.arange(1, m + 1), 0, 1)
-    else:
-        ins = np.full(m, np.inf)
-    cum_ins = np.concatenate([[0.0], np.cumsum(ins)])
-    dp = np.full(size + 1, np.inf)
-    back = np.full(size, -1, dtype=np.int64)  # move index, or -1 for an insertion
-    for i in range(n + 1):
-        s, e = band.start[i], band.start[i + 1]
-        if e == s:
+def _row_chunks(band: Band, span_rows: int, span_cols: int) -> list[tuple[int, int]]:
+    """Runs of band rows whose cells (at most DP_CHUNK_CELLS) and window of span starts (at most
+    WINDOW_CELLS, rows x columns) stay bounded; a row alone may exceed them."""
+    chunks = []
+    lo, hi, start = band.lo.tolist(), band.hi.tolist(), band.start.tolist()
+    first, low, high = 0, lo[0], hi[0]
+    for i in range(1, len(lo)):
+        if hi[i] <= lo[i]:
             continue
-        if i == 0:
-            base = np.full(e - s, np.inf)
-            base[0] = 0.0
-            best = np.zeros(e - s, dtype=np.int64)
-        else:
-            cand = dp[prev[:, s:e]] + step[:, s:e]
-            best = cand.argmin(axis=0)
-            base = np.take_along_axis(cand, best[None], axis=0)[0]
-        offset = cum_ins[band.lo[i] : band.hi[i]]
-        vals = base - offset
-        running = np.minimum.accumulate(vals)
-        dp[s:e] = running + offset
-        back[s:e] = np.where(vals <= running, best, -1)
+        new_low, new_high = min(low, lo[i]), max(high, hi[i])
+        area = (i - first + 1 + span_rows) * (new_high - new_low + span_cols)
+        if start[i + 1] - start[first] > DP_CHUNK_CELLS or area > WINDOW_CELLS:
+            chunks.append((first, i))
+            first, new_low, new_high = i, lo[i], hi[i]
+        low, high = new_low, new_high
+    chunks.append((first, len(lo)))
+    return chunks
+
+
+def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, window: Callable | None = None) -> list[tuple[BeadType, int, int]]:
+    """Cheapest path from (0, 0) to (n, m) inside `band`: a list of (bead type, end row, end col).
+
+    Step costs are computed for a run of rows at a time (inside the scorer's `window` for them,
+    when given), so working memory is bounded by the run, and the band itself costs 9 bytes a cell.
+    """
+    dp, back, moves = band_costs(band, n, m, types, cost, window)
     end = band.index(np.array([n]), np.array([m]))[0]
     if end < 0 or not np.isfinite(dp[end]):
         raise ValueError("no alignment path inside the band")
@@ -135,6 +139,61 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable) -
         i, j = i - a, j - b
     path.reverse()
     return path
+
+
+def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, window: Callable | None = None):
+    """The DP of `band_dp`: the cheapest cost of reaching each band cell from (0, 0), the last move
+    of that cheapest way (an index into the moves with a source side, -1 for an insertion) and those moves."""
+    size = band.size
+    if size > MAX_BAND_CELLS:
+        raise DariError(
+            f"aligning {n} x {m} sentences needs a DP band of {size:,} cells, more than the {MAX_BAND_CELLS:,} "
+            "that fit in memory; split the input into smaller documents"
+        )
+    moves = [t for t in types if t[0] >= 1]
+    if INSERTION in types and m:
+        ins = cost(np.zeros(m, dtype=np.int64), np.arange(1, m + 1), 0, 1)
+    else:
+        ins = np.full(m, np.inf)
+    cum_ins = np.concatenate([[0.0], np.cumsum(ins)])
+    dp = np.full(size + 1, np.inf)  # index `size` holds +inf
+    back = np.full(size, -1, dtype=np.int8)  # move index, or -1 for an insertion
+    span_rows = max((a for a, _ in moves), default=0)
+    span_cols = max((b for _, b in moves), default=0)
+    for first, last in _row_chunks(band, span_rows, span_cols):
+        s0 = band.start[first]
+        rows = np.repeat(np.arange(first, last), band.hi[first:last] - band.lo[first:last])
+        cols = np.arange(s0, band.start[last]) - band.start[rows] + band.lo[rows]
+        prev = np.full((len(moves), len(rows)), size, dtype=np.int64)
+        step = np.full((len(moves), len(rows)), np.inf)
+        if len(rows):
+            context = (window(first - span_rows, last, int(cols.min()) - span_cols, int(cols.max()) + 1, (span_rows, span_cols), len(rows))
+                       if window else nullcontext())
+            with context:
+                for k, (a, b) in enumerate(moves):
+                    ok = np.flatnonzero((rows >= a) & (cols >= b))
+                    p = band.index(rows[ok] - a, cols[ok] - b)
+                    ok, p = ok[p >= 0], p[p >= 0]
+                    prev[k, ok] = p
+                    step[k, ok] = cost(rows[ok], cols[ok], a, b)
+        for i in range(first, last):
+            s, e = band.start[i], band.start[i + 1]
+            if e == s:
+                continue
+            if i == 0:
+                base = np.full(e - s, np.inf)
+                base[0] = 0.0
+                best = np.zeros(e - s, dtype=np.int64)
+            else:
+                cand = dp[prev[:, s - s0 : e - s0]] + step[:, s - s0 : e - s0]
+                best = cand.argmin(axis=0)
+                base = np.take_along_axis(cand, best[None], axis=0)[0]
+            offset = cum_ins[band.lo[i] : band.hi[i]]
+            vals = base - offset
+            running = np.minimum.accumulate(vals)
+            dp[s:e] = running + offset
+            back[s:e] = np.where(vals <= running, best, -1)
+    return dp[:size], back, moves
 
 
 def band_around(path: list[tuple[BeadType, int, int]], factor: int, n: int, m: int, radius: int) -> Band:
@@ -167,7 +226,7 @@ def align_path(scorer: Scorer, types: list[BeadType], radius: int = DEFAULT_RADI
     else:
         coarse = align_path(scorer.pooled(), types, radius)
         band = band_around(coarse, 2, n, m, radius)
-    return band_dp(band, n, m, types, scorer.bead_costs)
+    return band_dp(band, n, m, types, scorer.bead_costs, getattr(scorer, "window", None))
 
 
 

@@ -19,6 +19,8 @@ from aligners.defaults import E5
 from mt.io.errors import DariError
 
 CACHE_SIZE = 50_000  # vectors; ~80 MB for e5-small's 384 dimensions
+# Texts per encoder call: the encoder's working memory grows with its batch (~300 MB for 3,000 texts).
+ENCODE_BATCH = 256
 _cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _models: dict[str, object] = {}
 
@@ -63,13 +65,15 @@ def embed(texts: list[str], model: str = E5) -> np.ndarray:
             _cache.move_to_end(key)
             found[text] = _cache[key]
     missing = sorted(set(texts) - found.keys())
-    if missing:
-        vectors = np.asarray(_load(model)(missing), dtype=np.float32).reshape(len(missing), -1)
+    encode = _load(model) if missing else None
+    for start in range(0, len(missing), ENCODE_BATCH):
+        batch = missing[start : start + ENCODE_BATCH]
+        vectors = np.asarray(encode(batch), dtype=np.float32).reshape(len(batch), -1)
         norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        for text, vector in zip(missing, vectors / norms):
+        for text, vector in zip(batch, vectors / norms):
             found[text] = _cache[(model, text)] = vector
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
     return np.stack([found[t] for t in texts])
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from aligners.defaults import DEFAULT_MAX_MERGE, MAX_MERGE_LIMIT
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, EMBED_SCOPES, MAX_MERGE_LIMIT
 
 
 def embed_option(default: str, why: str = ""):
@@ -21,4 +21,12 @@ def max_merge_option():
     return click.option(
         "--max-merge", type=click.IntRange(1, MAX_MERGE_LIMIT), default=DEFAULT_MAX_MERGE, show_default=True,
         help="Most sentences on one side of a bead (3 gives 1-1, 1-2, 2-1, 2-2, 1-3, 3-1).",
+    )
+
+
+def embed_scope_option():
+    return click.option(
+        "--embed-scope", type=click.Choice(EMBED_SCOPES), default=DEFAULT_EMBED_SCOPE, show_default=True,
+        help="With MT: embed only the stretches the MT leaves unsure and align those again with the embedding "
+             "(needed), or every sentence (all, for comparison). Without MT the embedding is used everywhere.",
     )

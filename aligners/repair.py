@@ -16,6 +16,8 @@ Sentences marked `fixed` (bylines, credits, notices) neither move nor take other
 
 from __future__ import annotations
 
+import heapq
+
 from aligners.agreement import PAIR_MIN_CHRF, Agreement
 from aligners.beads import Bead
 from aligners.unconfirmed_pairs import split_unconfirmed_pairs
@@ -96,17 +98,42 @@ def absorb_one_sided(beads: list[Bead], agree: Agreement, fixed_src: list[bool],
         gain = agree(src, tgt) - agree(other.src, other.tgt)
         return (gain, other.score) if gain > 0 else None
 
-    while True:
-        best = None
-        for k, bead in enumerate(beads):
-            if (bead.src and bead.tgt) or not movable(bead):
-                continue
-            for n in (k - 1, k + 1):
-                found = tie(bead, beads[n]) if 0 <= n < len(beads) and movable(beads[n]) else None
-                if found is not None and (best is None or found[0] > best[0]):
-                    best = (found[0], found[1], min(k, n))
-        if best is None:
-            return beads
-        _, score, first = best
-        left, right = beads[first], beads[first + 1]
-        beads[first : first + 2] = [Bead(sorted(left.src + right.src), sorted(left.tgt + right.tgt), score)]
+    # Candidate merges in a heap, strongest first; ties go to the earlier one-sided bead, then to its
+    # left neighbour (the order a scan of the beads would meet them in). Beads are nodes of a linked
+    # list keeping their first position as id; a merge renews the two nodes' candidates only, so the
+    # whole runs in O(n log n) for a document of n beads.
+    count = len(beads)
+    before, after = list(range(-1, count - 1)), [k + 1 if k + 1 < count else -1 for k in range(count)]
+    version = [0] * count
+    heap: list = []
+
+    def offer(k: int) -> None:
+        bead = beads[k]
+        if (bead.src and bead.tgt) or not movable(bead):
+            return
+        for direction, other in enumerate((before[k], after[k])):
+            found = tie(bead, beads[other]) if other >= 0 and movable(beads[other]) else None
+            if found is not None:
+                heapq.heappush(heap, (-found[0], k, direction, other, version[k], version[other], found[1]))
+
+    for k in range(count):
+        offer(k)
+    while heap:
+        _, k, direction, other, seen_k, seen_other, score = heapq.heappop(heap)
+        if version[k] != seen_k or version[other] != seen_other:
+            continue  # one of the two beads has changed since: its candidates were offered again
+        left, right = (other, k) if direction == 0 else (k, other)
+        beads[left] = Bead(sorted(beads[left].src + beads[right].src), sorted(beads[left].tgt + beads[right].tgt), score)
+        version[left] += 1
+        version[right] += 1
+        after[left] = after[right]
+        if after[right] >= 0:
+            before[after[right]] = left
+        for node in (left, before[left], after[left]):
+            if node >= 0:
+                offer(node)
+    out, node = [], 0 if count else -1
+    while node >= 0:
+        out.append(beads[node])
+        node = after[node]
+    return out

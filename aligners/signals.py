@@ -8,18 +8,38 @@ Length uses the character ratio of the document pair itself (Korean→English is
 With MT, two more things are measured on the document rather than fixed: how tightly lengths
 follow that ratio, and how often a sentence has no counterpart at all (which sets the cost of
 leaving one unaligned): a book translation is tighter and more complete than a news edition.
+
+Memory follows the cells the DP visits, not the document's square: feature sets are kept per
+sentence (`aligners.feature_sets`), span sets are built for the cells asked about, and overlap
+tables cover one DP window at a time (`PairScorer.window`). Whole-document measurements
+(calibration, skip cost, length spread) read up to _CALIBRATION_ROWS sampled sentences against
+the other side a chunk at a time.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
+from aligners.feature_sets import SetRows, gap_table, span_overlaps
+
 _WORD = re.compile(r"\w+")
-_DENSE_PAIRS = 4_000_000  # below this many sentence pairs, overlaps are one sparse product
+_WORD_CACHE = 65_536  # words whose n-grams are remembered (a document repeats its words)
+# Documents with at most this many sentence pairs keep whole-document overlap tables (2 MB at most each).
+_WHOLE_TABLE_PAIRS = 65_536
+_GATHER_CELLS = 4096  # cells whose span sets are gathered per sparse product outside a window
+# A window's tables cost far less per cell than gathering spans: worth it up to this many cells per cell asked.
+_WINDOW_FILL = 50
+_EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
+_OVERLAP_COLUMNS = 256  # columns of a whole-document overlap block (calibration) computed at once
+# Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
+# this many (the best match of a sentence still searches every column, a chunk at a time).
+_CALIBRATION_COLUMNS = 5000
 _MIN_PAIRS_FOR_LEVEL = 64
 _CALIBRATION_ROWS = 200
 _MIN_SPREAD = 0.02
@@ -63,48 +83,40 @@ class Weights:
     embed_spread: float = 0.12
 
 
-def ngram_sets(sentences: list[str]) -> list[set[str]]:
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(["w " + word] + [padded[k : k + 3] for k in range(len(padded) - 2)])
+
+
+def ngram_set(sentence: str) -> set[str]:
     """Lower-cased words and character trigrams of words: a chrF-like bag, robust to inflection."""
-    out = []
-    for sentence in sentences:
-        words = _WORD.findall(sentence.lower())
-        grams = {"w " + w for w in words}
-        for w in words:
-            padded = f" {w} "
-            grams.update(padded[k : k + 3] for k in range(len(padded) - 2))
-        out.append(grams)
-    return out
+    grams: set[str] = set()
+    for word in _WORD.findall(sentence.lower()):
+        grams |= _word_grams(word)
+    return grams
 
 
-def binary_matrix(src_sets: list[set[str]], tgt_sets: list[set[str]]):
-    """Two sparse 0/1 matrices over one shared vocabulary (sorted, so the ids are deterministic)."""
-    from scipy import sparse
-
-    vocab = {g: k for k, g in enumerate(sorted(set().union(*src_sets, *tgt_sets)))}
-
-    def build(sets):
-        indptr = np.zeros(len(sets) + 1, dtype=np.int64)
-        np.cumsum([len(s) for s in sets], out=indptr[1:])
-        indices = np.array([vocab[g] for s in sets for g in sorted(s)], dtype=np.int64)
-        return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(sets), len(vocab)))
-
-    return build(src_sets), build(tgt_sets)
-
-
-def _pool_rows(matrix):
-    """Sum rows 2k and 2k+1 of a sparse matrix, then make it 0/1 again."""
-    from scipy import sparse
-
-    n = matrix.shape[0]
-    rows = (n + 1) // 2
-    pool = sparse.csr_matrix((np.ones(n, dtype=np.float32), np.arange(n) // 2, np.arange(n + 1)), shape=(n, rows)).T.tocsr()
-    pooled = (pool @ matrix).tocsr()
-    pooled.data[:] = 1.0
-    return pooled
+def ngram_sets(sentences: list[str]) -> Iterator[set[str]]:
+    """`ngram_set` of each sentence, one at a time (`feature_sets.shared_set_rows` keeps only the ids)."""
+    return (ngram_set(sentence) for sentence in sentences)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
+
+
+@dataclass
+class _Pooled:
+    """Sets of blocks of `factor` sentences, built from the sentence sets when first needed.
+
+    Coarse DP levels are built one after another; holding only the sentence sets keeps one
+    level's block sets alive at a time instead of every level's.
+    """
+
+    base: SetRows
+    factor: int
 
 
 @dataclass
@@ -117,51 +129,77 @@ class Side:
     vectors, so the joined text's vector is about the token-weighted mean of its sentences', and
     characters stand in for tokens. That avoids encoding each text again as part of 2- and
     3-sentence spans (6x the encoder tokens of the sentences alone at max_merge 3).
+    `embedded` lists the sentences that have vectors when only some were embedded (`vectors` then
+    holds theirs only; spans with any other sentence are judged without the embedding); None: all.
     """
 
     lengths: np.ndarray
     vectors: np.ndarray | None = None
     spans: dict[int, np.ndarray] | None = None
-    grams: object | None = None  # scipy CSR, 0/1
-    anchors: object | None = None  # scipy CSR, 0/1
+    grams: SetRows | _Pooled | None = None  # MT n-grams (source side: of its MT)
+    anchors: SetRows | _Pooled | None = None  # numbers and names
     skip_scale: np.ndarray | None = None  # per sentence factor on the cost of leaving it unaligned
+    embedded: np.ndarray | None = None
+    groups: np.ndarray | None = None  # per embedded sentence: the stretch it was embedded for
+    _counts: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         if self.skip_scale is None:
             self.skip_scale = np.ones(len(self.lengths))
         self.cum_lengths = np.concatenate([[0.0], np.cumsum(self.lengths, dtype=np.float64)])
+        self.cum_embedded = None
+        if self.embedded is not None:
+            flags = np.zeros(len(self.lengths), dtype=np.int64)
+            flags[self.embedded] = 1
+            self.cum_embedded = np.concatenate([[0], np.cumsum(flags)])
         self.cum_vectors = None
         if self.vectors is not None:
-            weighted = self.vectors * self.lengths[:, None]
+            lengths = self.lengths if self.embedded is None else self.lengths[self.embedded]
+            weighted = self.vectors * lengths[:, None]
             self.cum_vectors = np.concatenate([np.zeros((1, self.vectors.shape[1])), np.cumsum(weighted, axis=0, dtype=np.float64)])
-        self._span_matrices: dict[tuple[str, int], object] = {}
 
-    def span_matrix(self, name: str, size: int):
-        """0/1 features of each run of `size` sentences (row s: sentences s .. s+size-1)."""
-        key = (name, size)
-        if key not in self._span_matrices:
-            matrix = getattr(self, name)
-            if size == 1:
-                self._span_matrices[key] = matrix
-            else:
-                from scipy import sparse
+    def has(self, name: str) -> bool:
+        return getattr(self, name) is not None
 
-                n = matrix.shape[0]
-                spans = max(n - size + 1, 0)
-                picks = sparse.csr_matrix(
-                    (np.ones(spans * size, dtype=np.float32), (np.repeat(np.arange(spans), size), (np.arange(spans)[:, None] + np.arange(size)).ravel())),
-                    shape=(spans, n),
-                )
-                union = (picks @ matrix).tocsr()
-                union.data[:] = 1.0
-                self._span_matrices[key] = union
-        return self._span_matrices[key]
+    def sets(self, name: str) -> SetRows:
+        """The feature sets `name` ("grams", "anchors") of each row, pooling them on first use."""
+        value = getattr(self, name)
+        if isinstance(value, _Pooled):
+            value = value.base.pooled(value.factor)
+            setattr(self, name, value)
+        return value
 
     def span_counts(self, name: str, size: int) -> np.ndarray:
-        return np.diff(self.span_matrix(name, size).indptr).astype(np.float64)
+        """Per start s: how many features rows s .. s+size-1 have together."""
+        key = (name, size)
+        if key not in self._counts:
+            self._counts[key] = self.sets(name).union_sizes(size)
+        return self._counts[key]
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def all_embedded(self, starts: np.ndarray, size: int) -> np.ndarray | bool:
+        """Whether every sentence of each span has a vector."""
+        if self.cum_embedded is None:
+            return True
+        return span_sum(self.cum_embedded, starts, size) == size
+
+    def with_vectors(self, vectors: np.ndarray, embedded: np.ndarray, groups: np.ndarray) -> Side:
+        """This side with vectors for the sentences `embedded` (sorted; rows of `vectors`, in that
+        order) of stretches `groups`; its feature sets are shared."""
+        side = Side(self.lengths, vectors, None, self.grams, self.anchors, self.skip_scale, np.asarray(embedded), np.asarray(groups))
+        side._counts = self._counts
+        return side
+
+    def _vector_sum(self, starts: np.ndarray, size: int) -> np.ndarray:
+        """Length-weighted sum of the vectors of each span. Where only some sentences were embedded,
+        a span of embedded sentences is a run of rows of `vectors`; others read what is there and
+        are never used (`all_embedded`)."""
+        if self.cum_embedded is None:
+            return span_sum(self.cum_vectors, starts, size)
+        first = self.cum_embedded[starts]
+        return self.cum_vectors[np.minimum(first + size, len(self.vectors))] - self.cum_vectors[first]
 
     def chance_inflation(self, starts: np.ndarray, size: int) -> np.ndarray:
         """How much a span's vector raises its cosine with an unrelated text, 1 for encoded ones.
@@ -170,36 +208,37 @@ class Side:
         weighted sum keeps it while the sentence-specific parts partly cancel, so a summed span
         looks closer to everything: if each of its sentences has cosine `level` with a text, the
         normalised sum has level x (sum of weights) / |weighted sum|. Without taking that out,
-        merges look like translations (FLORES dev, e5 only: strict F1 0.961 -> 0.821).
+        merges look like translations (docs/benchmarks.md, merged spans from sentence vectors).
         """
         if size == 1 or (self.spans is not None and size in self.spans):
             return np.ones(len(starts))
         total = span_sum(self.cum_lengths, starts, size)
-        norm = np.linalg.norm(span_sum(self.cum_vectors, starts, size), axis=1)
+        norm = np.linalg.norm(self._vector_sum(starts, size), axis=1)
         return total / np.maximum(norm, 1e-12)
 
     def span_vectors(self, starts: np.ndarray, size: int) -> np.ndarray:
         if self.spans is not None and size in self.spans:
             return self.spans[size][starts]
-        return _unit(self.cum_vectors[starts + size] - self.cum_vectors[starts])
+        return _unit(self._vector_sum(starts, size))
 
     def pooled(self) -> Side:
         n = len(self)
         pad = n % 2
         lengths = np.concatenate([self.lengths, np.zeros(pad)]).reshape(-1, 2).sum(axis=1)
         vectors = None
-        if self.vectors is not None:
+        if self.vectors is not None and self.embedded is None:  # only some sentences embedded: coarse levels go without
             padded = np.concatenate([self.vectors, np.zeros((pad, self.vectors.shape[1]))])
             vectors = _unit(padded.reshape(-1, 2, padded.shape[1]).sum(axis=1))
         skip_scale = np.concatenate([self.skip_scale, self.skip_scale[-1:] if pad else []]).reshape(-1, 2).mean(axis=1)
-        return Side(
-            lengths,
-            vectors,
-            None,
-            None if self.grams is None else _pool_rows(self.grams),
-            None if self.anchors is None else _pool_rows(self.anchors),
-            skip_scale,
-        )
+
+        def pool(value):
+            if value is None:
+                return None
+            if isinstance(value, _Pooled):
+                return _Pooled(value.base, value.factor * 2)
+            return _Pooled(value, 2)
+
+        return Side(lengths, vectors, None, pool(self.grams), pool(self.anchors), skip_scale)
 
 
 def _sample(count: int) -> np.ndarray:
@@ -207,8 +246,33 @@ def _sample(count: int) -> np.ndarray:
     return np.sort(np.random.default_rng(0).permutation(count)[:_CALIBRATION_ROWS])
 
 
+def _calibration_columns(count: int) -> np.ndarray:
+    """Columns whose similarities give the unrelated level: all, or a fixed sample of long documents."""
+    if count <= _CALIBRATION_COLUMNS:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(1).permutation(count)[:_CALIBRATION_COLUMNS])
+
+
+def _chunks(count: int) -> Iterator[np.ndarray]:
+    """0 .. count-1 in runs of _CALIBRATION_COLUMNS: whole-document scans, a bounded block at a time."""
+    for start in range(0, count, _CALIBRATION_COLUMNS):
+        yield np.arange(start, min(start + _CALIBRATION_COLUMNS, count))
+
+
 def span_sum(cum: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
     return cum[starts + size] - cum[starts]
+
+
+@dataclass
+class _BestMatches:
+    """Sampled source sentences against the targets: what the document-level measurements read."""
+
+    rows: np.ndarray
+    dice: np.ndarray  # rows x calibration columns: the level of unrelated pairs
+    containment: np.ndarray
+    dice_best: np.ndarray  # over every target
+    dice_best_col: np.ndarray
+    containment_best: np.ndarray
 
 
 class PairScorer:
@@ -228,31 +292,46 @@ class PairScorer:
         self.boilerplate_pairs = boilerplate_pairs  # `aligners.boilerplate_pairs.BoilerplatePairs`, finest level only
         self.n, self.m = len(src), len(tgt)
         self.ratio = ratio if ratio is not None else (tgt.lengths.sum() + 1.0) / (src.lengths.sum() + 1.0)
-        self._overlaps: dict[tuple, np.ndarray] = {}
         self.use_embed = src.vectors is not None and tgt.vectors is not None and weights.embed > 0
-        self.use_mt = src.grams is not None and tgt.grams is not None and weights.mt > 0
-        self.use_anchors = src.anchors is not None and tgt.anchors is not None and weights.anchors > 0
-        self._calibration = {}
-        if self.use_mt:
-            # IDF of each MT n-gram over both sides' sentences, for containment (see _containment)
-            df = np.asarray(src.grams.sum(axis=0)).ravel() + np.asarray(tgt.grams.sum(axis=0)).ravel()
-            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0))
-            self._weighted: dict[tuple, tuple] = {}
-            self._chance: dict[tuple[int, int], float] = {}
-            self._sampled_mt: tuple[np.ndarray, np.ndarray] | None = None
-        if self.use_embed:
-            self._calibration["embed"] = self._calibrate(
-                lambda: self._embed_similarities(_sample(self.n)), weights.embed_unrelated, weights.embed_spread
-            )
-        if self.use_mt:
-            self._calibration["mt"] = self._calibrate(lambda: self._sampled_mt_similarities()[0], weights.mt_unrelated, weights.mt_spread)
-            self._calibration["mt_part"] = self._calibrate(
-                lambda: self._sampled_mt_similarities()[1], weights.mt_part_unrelated, weights.mt_part_spread
-            )
+        self.use_mt = src.has("grams") and tgt.has("grams") and weights.mt > 0
+        self.use_anchors = src.has("anchors") and tgt.has("anchors") and weights.anchors > 0
+        # Measured on first use ("embed", "mt", "mt_part": see calibrated), so a coarse level
+        # builds its block sets only when its DP runs.
+        self._calibration: dict[str, tuple[float, float]] = {}
+        self._idf: np.ndarray | None = None
+        self._idf_totals: dict[tuple[str, int], np.ndarray] = {}
+        self._chance: dict[tuple[int, int], float] = {}
+        self._best: _BestMatches | None = None
+        self._full = self.n * self.m <= _WHOLE_TABLE_PAIRS
+        self._box = (0, self.n, 0, self.m) if self._full else None
+        self._box_sizes = (1, 1)  # the longest spans (source, target) the window's tables serve
+        self._tables: dict[tuple, np.ndarray] = {}
         self.skip = skip if skip is not None else self._document_skip()
         self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
 
-    def _calibrate(self, similarities: Callable[[], np.ndarray], unrelated: float, spread: float) -> tuple[float, float]:
+    # -- the DP's window ---------------------------------------------------------------------------
+    @contextmanager
+    def window(self, row_start: int, row_stop: int, col_start: int, col_stop: int, sizes: tuple[int, int], cells: int):
+        """Overlap tables for spans of up to `sizes` (source, target) sentences starting in these
+        ranges, kept while the DP asks about `cells` cells there.
+
+        The DP asks for every bead shape of a run of its band in turn; one table per signal over
+        the window answers them all (`_window_table`), which pays when the cells fill a good
+        part of it (_WINDOW_FILL); sparser ones gather their own spans. Whole-document tables of
+        small documents stay as they are.
+        """
+        area = (min(row_stop, self.n) - max(row_start, 0)) * (min(col_stop, self.m) - max(col_start, 0))
+        if self._full or area > _WINDOW_FILL * cells:
+            yield
+            return
+        self._box = (max(row_start, 0), min(row_stop, self.n), max(col_start, 0), min(col_stop, self.m))
+        self._box_sizes, self._tables = sizes, {}
+        try:
+            yield
+        finally:
+            self._box, self._tables = None, {}
+
+    def calibrated(self, name: str) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
 
         Distance = (level + spread - similarity) / spread: ~1 for an unrelated pair, ~0 for a
@@ -261,36 +340,90 @@ class PairScorer:
         is unrelated, the median best match is a translation. Documents too small for the
         medians to outvote the true pairs use the defaults measured on FLORES.
         """
-        if self.n * self.m < _MIN_PAIRS_FOR_LEVEL or min(self.n, self.m) < 4:
-            return unrelated, spread
-        sims = similarities()
-        level = float(np.median(sims))
-        return level, max(float(np.median(sims.max(axis=1))) - level, _MIN_SPREAD)
+        if name not in self._calibration:
+            w = self.w
+            defaults = {"embed": (w.embed_unrelated, w.embed_spread), "mt": (w.mt_unrelated, w.mt_spread),
+                        "mt_part": (w.mt_part_unrelated, w.mt_part_spread)}[name]
+            measured = None
+            if name == "embed":
+                measured = self._embed_similarities()
+            elif self.n * self.m >= _MIN_PAIRS_FOR_LEVEL and min(self.n, self.m) >= 4:
+                best = self._best_matches()
+                measured = (best.dice, best.dice_best) if name == "mt" else (best.containment, best.containment_best)
+            if measured is None:
+                self._calibration[name] = defaults
+            else:
+                level = float(np.median(measured[0]))
+                self._calibration[name] = level, max(float(np.median(measured[1])) - level, _MIN_SPREAD)
+        return self._calibration[name]
 
-    def _embed_similarities(self, rows: np.ndarray) -> np.ndarray:
-        return self.src.vectors[rows] @ self.tgt.vectors.T
+    def _embed_similarities(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Cosines of sampled embedded source sentences with the embedded targets, and each one's
+        best over all of them; None when too few are embedded.
 
-    def _sampled_mt_similarities(self) -> tuple[np.ndarray, np.ndarray]:
-        """`_mt_similarities` of the sampled source sentences (`_sample`) against every target,
-        computed once: the calibration, the skip cost and the length spread all read it."""
-        if self._sampled_mt is None:
-            self._sampled_mt = self._mt_similarities(_sample(self.n))
-        return self._sampled_mt
+        Where only the stretches the MT left unsure were embedded, pairs within one stretch are
+        often translations or neighbours of them, so the unrelated level reads pairs of
+        different stretches only (`Side.groups`).
+        """
+        src_count, tgt_count = len(self.src.vectors), len(self.tgt.vectors)  # rows: the embedded sentences
+        if src_count * tgt_count < _MIN_PAIRS_FOR_LEVEL or min(src_count, tgt_count) < 4:
+            return None
+        picked = _sample(src_count)
+        rows = self.src.vectors[picked]
+        columns = _calibration_columns(tgt_count)
+        values = rows @ self.tgt.vectors[columns].T
+        if self.src.groups is not None and self.tgt.groups is not None:
+            values = values[self.src.groups[picked][:, None] != self.tgt.groups[columns][None, :]]
+            if len(values) < _MIN_PAIRS_FOR_LEVEL:
+                return None
+        best = np.full(len(rows), -np.inf)
+        for chunk in _chunks(tgt_count):
+            best = np.maximum(best, (rows @ self.tgt.vectors[chunk].T).max(axis=1))
+        return values, best
 
-    def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Dice and containment of source sentences `rows` against target sentences `cols` (default: all)."""
-        right = self.tgt.grams if cols is None else self.tgt.grams[cols]
-        cols = slice(None) if cols is None else cols
-        weighted, src_total = self._idf_spans("src", 1)
-        tgt_total = self._idf_spans("tgt", 1)[1][cols]
-        smaller = np.minimum(src_total[rows][:, None], tgt_total[None, :])
-        return self._dice_matrix(rows, 1, 1, cols), (weighted[rows] @ right.T).toarray() / np.maximum(smaller, 1e-9)
+    def _best_matches(self) -> _BestMatches:
+        """Sampled source sentences against every target, computed once: the calibration, the
+        skip cost and the length spread all read it."""
+        if self._best is None:
+            rows = _sample(self.n)
+            columns = _calibration_columns(self.m)
+            dice, containment = self._mt_similarities(rows, columns)
+            if len(columns) == self.m:
+                best, col, part = dice.max(axis=1), dice.argmax(axis=1), containment.max(axis=1)
+            else:
+                best, col, part = np.full(len(rows), -np.inf), np.zeros(len(rows), dtype=np.int64), np.full(len(rows), -np.inf)
+                for chunk in _chunks(self.m):
+                    d, c = self._mt_similarities(rows, chunk)
+                    better = d.max(axis=1) > best  # strictly: the first best column wins, as argmax does
+                    col = np.where(better, chunk[d.argmax(axis=1)], col)
+                    best, part = np.maximum(best, d.max(axis=1)), np.maximum(part, c.max(axis=1))
+            self._best = _BestMatches(rows, dice, containment, best, col, part)
+        return self._best
 
-    def _dice_matrix(self, rows: np.ndarray, a: int, b: int, cols=slice(None)) -> np.ndarray:
+    def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dice and containment of source sentences `rows` against target sentences `cols`."""
+        src_total, tgt_total = self._idf_span_totals("src", 1), self._idf_span_totals("tgt", 1)
+        shared = self._overlap_matrix("grams", rows, 1, cols, 1, idf=True)
+        smaller = np.minimum(src_total[rows][:, None], tgt_total[cols][None, :])
+        return self._dice_matrix(rows, 1, 1, cols), shared / np.maximum(smaller, 1e-9)
+
+    def _dice_matrix(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray) -> np.ndarray:
         """MT n-gram Dice of source a-spans starting at `rows` against target b-spans starting at `cols`."""
-        left, right = self.src.span_matrix("grams", a)[rows], self.tgt.span_matrix("grams", b)[cols]
         counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[cols][None, :]
-        return 2.0 * (left @ right.T).toarray() / np.maximum(counts, 1.0)
+        return 2.0 * self._overlap_matrix("grams", rows, a, cols, b) / np.maximum(counts, 1.0)
+
+    def _overlap_matrix(self, name: str, rows: np.ndarray, a: int, cols: np.ndarray, b: int, idf: bool = False) -> np.ndarray:
+        """Features (IDF weight with `idf`) shared by every source a-span starting at `rows` and every
+        target b-span starting at `cols`, a bounded block of columns at a time."""
+        src_rows = np.unique(rows[:, None] + np.arange(a))
+        out = np.empty((len(rows), len(cols)), dtype=np.float64 if idf else np.float32)
+        for chunk in range(0, len(cols), _OVERLAP_COLUMNS):
+            part = cols[chunk : chunk + _OVERLAP_COLUMNS]
+            tgt_rows = np.unique(part[:, None] + np.arange(b))
+            table = gap_table(self.src.sets(name), src_rows, a, self.tgt.sets(name), tgt_rows, b, self._idf_weights() if idf else None)
+            out[:, chunk : chunk + _OVERLAP_COLUMNS] = span_overlaps(
+                table, np.searchsorted(src_rows, rows)[:, None], a, np.searchsorted(tgt_rows, part)[None, :], b)
+        return out
 
     def _document_skip(self) -> float:
         """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
@@ -306,10 +439,19 @@ class PairScorer:
         """
         if not self.use_mt or not self.n or not self.m:
             return self.w.skip
-        src_distances = self._mt_distances(*self._sampled_mt_similarities())
-        tgt_distances = self._mt_distances(*self._mt_similarities(np.arange(self.n), _sample(self.m)))
-        src_share = np.mean(src_distances.min(axis=1) > _HALFWAY)
-        tgt_share = np.mean(tgt_distances.min(axis=0) > _HALFWAY)
+        best = self._best_matches()
+        if len(best.dice[0]) == self.m:
+            src_nearest = self._mt_distances(best.dice, best.containment).min(axis=1)
+        else:
+            src_nearest = np.full(len(best.rows), np.inf)
+            for chunk in _chunks(self.m):
+                src_nearest = np.minimum(src_nearest, self._mt_distances(*self._mt_similarities(best.rows, chunk)).min(axis=1))
+        columns = _sample(self.m)
+        tgt_nearest = np.full(len(columns), np.inf)
+        for chunk in _chunks(self.n):
+            tgt_nearest = np.minimum(tgt_nearest, self._mt_distances(*self._mt_similarities(chunk, columns)).min(axis=0))
+        src_share = np.mean(src_nearest > _HALFWAY)
+        tgt_share = np.mean(tgt_nearest > _HALFWAY)
         prior = self.w.share_prior_sentences
         share = (src_share * self.n + tgt_share * self.m + prior * self.w.unaligned_share) / (self.n + self.m + prior)
         share = min(share, 0.5)  # beyond half, the estimate says little about the rest
@@ -329,14 +471,12 @@ class PairScorer:
         """
         if not self.use_mt or min(self.n, self.m) == 0:
             return self.w.length_sigma
-        rows = _sample(self.n)
-        dice = self._sampled_mt_similarities()[0]
-        level, spread = self._calibration["mt"]
-        confident = dice.max(axis=1) > level + spread
+        best = self._best_matches()
+        level, spread = self.calibrated("mt")
+        confident = best.dice_best > level + spread
         if confident.sum() < _MIN_LENGTH_PAIRS:
             return self.w.length_sigma
-        best = dice.argmax(axis=1)[confident]
-        log_ratio = self._log_length_ratio(self.src.lengths[rows[confident]], self.tgt.lengths[best])
+        log_ratio = self._log_length_ratio(self.src.lengths[best.rows[confident]], self.tgt.lengths[best.dice_best_col[confident]])
         sigma = 1.4826 * float(np.median(np.abs(log_ratio - np.median(log_ratio))))
         return float(np.clip(sigma, _MIN_LENGTH_SIGMA, self.w.length_sigma))
 
@@ -346,12 +486,21 @@ class PairScorer:
 
     def _mt_distances(self, dice: np.ndarray, containment: np.ndarray) -> np.ndarray:
         """The closer of the calibrated Dice and containment distances."""
-        level, spread = self._calibration["mt"]
-        part_level, part_spread = self._calibration["mt_part"]
+        level, spread = self.calibrated("mt")
+        part_level, part_spread = self.calibrated("mt_part")
         return np.minimum((level + spread - dice) / spread, (part_level + part_spread - containment) / part_spread)
 
     def pooled(self) -> PairScorer:
         return PairScorer(self.src.pooled(), self.tgt.pooled(), self.w, self.ratio, self.skip, self.length_sigma)
+
+    def with_vectors(self, src: tuple[np.ndarray, np.ndarray, np.ndarray], tgt: tuple[np.ndarray, np.ndarray, np.ndarray]) -> PairScorer:
+        """This scorer with sentence embeddings of some sentences added as a signal: per side
+        (vectors, sentence ids, stretch of each); everything measured on the MT so far is kept."""
+        scorer = PairScorer(self.src.with_vectors(*src), self.tgt.with_vectors(*tgt), self.w, self.ratio, self.skip, self.length_sigma,
+                            boilerplate_pairs=self.boilerplate_pairs)
+        scorer._calibration.update({k: v for k, v in self._calibration.items() if k != "embed"})
+        scorer._idf, scorer._idf_totals, scorer._chance, scorer._best = self._idf, self._idf_totals, self._chance, self._best
+        return scorer
 
     # -- signals -------------------------------------------------------------------------------
     def _embed_similarity(self, rows, cols, a, b):
@@ -360,40 +509,85 @@ class PairScorer:
         Rescaled like `_dice_distance`: (cosine - chance) / (1 - chance) on the scale of the
         calibrated unrelated level, which stays the value of an unrelated pair of any shape.
         """
-        level = self._calibration["embed"][0]
-        cosine = np.einsum("ij,ij->i", self.src.span_vectors(rows - a, a), self.tgt.span_vectors(cols - b, b))
+        level = self.calibrated("embed")[0]
+        cosine = np.empty(len(rows))
+        for k in range(0, len(rows), _EMBED_CELLS):  # cells x dimensions at a time, not the band's
+            r, c = rows[k : k + _EMBED_CELLS], cols[k : k + _EMBED_CELLS]
+            cosine[k : k + _EMBED_CELLS] = np.einsum("ij,ij->i", self.src.span_vectors(r - a, a), self.tgt.span_vectors(c - b, b))
         chance = np.minimum(level * self.src.chance_inflation(rows - a, a) * self.tgt.chance_inflation(cols - b, b), 0.99)
         return level + (cosine - chance) / (1.0 - chance) * (1.0 - level)
 
     def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int, idf: bool = False) -> np.ndarray:
         """Features shared by the union of source rows-a..rows-1 and that of target cols-b..cols-1.
 
-        With `idf`, shared MT n-grams count by their IDF weight.
+        With `idf`, shared MT n-grams count by their IDF weight. Cells inside the current window
+        read its table; others gather their spans' sets, a bounded number of cells at a time.
         """
-        left = self._idf_spans("src", a)[0] if idf else self.src.span_matrix(name, a)
-        right = self.tgt.span_matrix(name, b)
-        if self.n * self.m <= _DENSE_PAIRS:
-            key = (name, a, b, idf)
-            if key not in self._overlaps:
-                self._overlaps[key] = (left @ right.T).toarray()
-            return self._overlaps[key][rows - a, cols - b]
-        return np.asarray(left[rows - a].multiply(right[cols - b]).sum(axis=1)).ravel()
+        starts_r, starts_c = rows - a, cols - b
+        if self._box is not None and len(rows):
+            r0, r1, c0, c1 = self._box
+            if starts_r.min() >= r0 and starts_r.max() < r1 and starts_c.min() >= c0 and starts_c.max() < c1:
+                return span_overlaps(self._window_table(name, idf, a, b), starts_r - r0, a, starts_c - c0, b)
+        weights = self._idf_weights() if idf else None
+        out = np.zeros(len(rows), dtype=np.float32 if weights is None else np.float64)
+        order = np.argsort(starts_r, kind="stable")
+        for k in range(0, len(order), _GATHER_CELLS):
+            pick = order[k : k + _GATHER_CELLS]
+            src_starts, src_of = np.unique(starts_r[pick], return_inverse=True)  # cells share spans: build each once
+            tgt_starts, tgt_of = np.unique(starts_c[pick], return_inverse=True)
+            left = self.src.sets(name).unions(src_starts, a, weights)[src_of]
+            right = self.tgt.sets(name).unions(tgt_starts, b)[tgt_of]
+            out[pick] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        return out
+
+    def _window_table(self, name: str, idf: bool, a: int, b: int) -> np.ndarray:
+        """table[r, p, c, q]: features (IDF-weighted with `idf`) that source row r0+r and target row
+        c0+c share, where the source's last occurrence is more than p rows back and the target's
+        more than q: one sparse product of the window's sentence pairs split by gap.
+
+        The union of a source span s..s+a-1 holds each feature once, at its first row there, the
+        row s+p whose gap exceeds p; so the overlap of an a-span and a b-span is the sum over
+        p < a, q < b of table[s+p, p, t+q, q], for every span size up to the window's.
+        """
+        key = (name, idf)
+        sizes = self._box_sizes
+        if key in self._tables and (a > self._tables[key].shape[1] or b > self._tables[key].shape[3]):
+            del self._tables[key]  # a whole-document table asked for larger spans than it was built for
+            sizes = max(a, sizes[0]), max(b, sizes[1])
+        if key not in self._tables:
+            r0, r1, c0, c1 = self._box
+            ks, kt = max(sizes[0], a), max(sizes[1], b)
+            self._box_sizes = ks, kt
+            weights = self._idf_weights() if idf else None
+            self._tables[key] = gap_table(self.src.sets(name), np.arange(r0, min(r1 + ks - 1, self.n)), ks,
+                                          self.tgt.sets(name), np.arange(c0, min(c1 + kt - 1, self.m)), kt, weights)
+        return self._tables[key]
 
     def _dice(self, name, rows, cols, a, b):
         """Dice of the two spans' feature sets, and their total size."""
-        count = self.src.span_counts(name, a)[rows - a] + self.tgt.span_counts(name, b)[cols - b]
-        shared = self._span_overlap(name, rows, cols, a, b)
+        src_count, tgt_count = self.src.span_counts(name, a)[rows - a], self.tgt.span_counts(name, b)[cols - b]
+        count = src_count + tgt_count
+        both = (src_count > 0) & (tgt_count > 0)  # anchors: most sentences have none, and then nothing is shared
+        if both.all():
+            shared = self._span_overlap(name, rows, cols, a, b)
+        else:
+            shared = np.zeros(len(rows), dtype=np.float32)
+            shared[both] = self._span_overlap(name, rows[both], cols[both], a, b)
         return 2.0 * shared / np.maximum(count, 1.0), count
 
-    def _idf_spans(self, side: str, size: int):
-        """MT n-grams of each run of `size` sentences of side "src" or "tgt" weighted by IDF, and each run's total."""
-        key = (side, size)
-        if key not in self._weighted:
-            from scipy import sparse
+    def _idf_weights(self) -> np.ndarray:
+        """IDF of each MT n-gram over both sides' rows, for containment (see _containment)."""
+        if self._idf is None:
+            df = (self.src.sets("grams").document_frequency() + self.tgt.sets("grams").document_frequency()).astype(np.float32)
+            self._idf = np.log((self.n + self.m) / np.maximum(df, 1.0)).astype(np.float64)
+        return self._idf
 
-            weighted = (getattr(self, side).span_matrix("grams", size) @ sparse.diags(self._idf)).tocsr()
-            self._weighted[key] = weighted, np.asarray(weighted.sum(axis=1)).ravel()
-        return self._weighted[key]
+    def _idf_span_totals(self, side: str, size: int) -> np.ndarray:
+        """IDF weight of all MT n-grams of each run of `size` rows of side "src" or "tgt"."""
+        key = (side, size)
+        if key not in self._idf_totals:
+            self._idf_totals[key] = getattr(self, side).sets("grams").union_sizes(size, self._idf_weights())
+        return self._idf_totals[key]
 
     def _containment(self, rows, cols, a, b):
         """IDF-weighted share of the smaller span's MT n-grams that the other span has.
@@ -402,7 +596,7 @@ class PairScorer:
         contained in it, although its Dice with the much larger side stays low. IDF weighting
         keeps frequent n-grams ("the", " in") from making an unrelated short sentence look contained.
         """
-        src_total, tgt_total = self._idf_spans("src", a)[1], self._idf_spans("tgt", b)[1]
+        src_total, tgt_total = self._idf_span_totals("src", a), self._idf_span_totals("tgt", b)
         shared = self._span_overlap("grams", rows, cols, a, b, idf=True)
         return shared / np.maximum(np.minimum(src_total[rows - a], tgt_total[cols - b]), 1e-9)
 
@@ -440,12 +634,13 @@ class PairScorer:
         """
         parts, weights = [], []
         if self.use_embed:
-            level, spread = self._calibration["embed"]
+            level, spread = self.calibrated("embed")
             parts.append((level + spread - self._embed_similarity(rows, cols, a, b)) / spread)
-            weights.append(self.w.embed)
+            # Where only some sentences were embedded, a span with any other is judged without it.
+            weights.append(self.w.embed * (self.src.all_embedded(rows - a, a) & self.tgt.all_embedded(cols - b, b)))
         if self.use_mt:
             if part:
-                level, spread = self._calibration["mt_part"]
+                level, spread = self.calibrated("mt_part")
                 similarity = self._containment(rows, cols, a, b)
                 parts.append((level + spread - similarity) / spread)
             else:
@@ -463,7 +658,7 @@ class PairScorer:
         chance, (Dice - chance) / (1 - chance), and compared with a typical 1-1 translation on
         that scale; for 1-1 beads this is the plain calibrated distance.
         """
-        level, spread = self._calibration["mt"]
+        level, spread = self.calibrated("mt")
         chance = self._chance_dice(a, b)
         return 1.0 - (dice - chance) / (1.0 - chance) * (1.0 - level) / spread
 
@@ -473,14 +668,14 @@ class PairScorer:
         Documents too small to measure it scale the 1-1 level by (2ab / (a + b)) ** mt_chance_power,
         the growth of random-set Dice with set sizes, damped as measured on FLORES.
         """
-        level = self._calibration["mt"][0]
+        level = self.calibrated("mt")[0]
         spans = self.n - a + 1, self.m - b + 1
         if min(spans) < 4 or spans[0] * spans[1] < _MIN_PAIRS_FOR_LEVEL:
             return min(level * (2.0 * a * b / (a + b)) ** self.w.mt_chance_power, 0.99)
         if (a, b) == (1, 1):
             return level
         if (a, b) not in self._chance:
-            dice = self._dice_matrix(_sample(spans[0]), a, b)
+            dice = self._dice_matrix(_sample(spans[0]), a, b, _calibration_columns(spans[1]))
             self._chance[(a, b)] = min(max(float(np.median(dice)), level), 0.99)
         return self._chance[(a, b)]
 

@@ -12,6 +12,9 @@ holds for any embedding model and document length.
 
 Only pairs below `PAIR_MIN_CHRF`, the level at which the MT check pairs two lone sentences on
 its own, are asked: above it the MT already confirms them, and the embedding is not computed.
+The competitors are the sentences within `COMPETITORS` lines of the pair on each side (the whole
+document for any news article), so a book-length text embeds and compares only what lies around
+its unconfirmed pairs instead of every sentence with every other.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 
 from aligners.beads import Bead
 from aligners.agreement import PAIR_MIN_CHRF, Agreement
+
+COMPETITORS = 100  # sentences on either side of an unconfirmed pair that compete with it
 
 
 def split_unconfirmed_pairs(
@@ -43,16 +48,29 @@ def split_unconfirmed_pairs(
     from aligners.embeddings import embed
 
     # Bylines, credits and notices translate nothing, so they compete with no sentence.
-    src_ids = [i for i, fixed in enumerate(fixed_src) if not fixed]
-    tgt_ids = [j for j, fixed in enumerate(fixed_tgt) if not fixed]
-    similarity = embed([src[i] for i in src_ids], model) @ embed([tgt[j] for j in tgt_ids], model).T
-    row, col = {i: r for r, i in enumerate(src_ids)}, {j: c for c, j in enumerate(tgt_ids)}
+    src_ids = np.array([i for i, fixed in enumerate(fixed_src) if not fixed], dtype=np.int64)
+    tgt_ids = np.array([j for j, fixed in enumerate(fixed_tgt) if not fixed], dtype=np.int64)
+    pairs = {k: (beads[k].src[0], beads[k].tgt[0]) for k in sorted(weak)}
+
+    def near(ids: np.ndarray, at: int) -> np.ndarray:
+        return ids[np.searchsorted(ids, at - COMPETITORS) : np.searchsorted(ids, at + COMPETITORS, side="right")]
+
+    src_near = {k: near(src_ids, i) for k, (i, _) in pairs.items()}
+    tgt_near = {k: near(tgt_ids, j) for k, (_, j) in pairs.items()}
+    needed_src = sorted({int(i) for ids in src_near.values() for i in ids})  # each pair is among its own competitors
+    needed_tgt = sorted({int(j) for ids in tgt_near.values() for j in ids})
+    src_vec = dict(zip(needed_src, embed([src[i] for i in needed_src], model)))
+    tgt_vec = dict(zip(needed_tgt, embed([tgt[j] for j in needed_tgt], model)))
     out = []
     for k, bead in enumerate(beads):
-        if k in weak:
-            r, c = row[bead.src[0]], col[bead.tgt[0]]
-            pair = similarity[r, c]
-            if pair < np.max(similarity[r]) or pair < np.max(similarity[:, c]):
+        if k in pairs:
+            i, j = pairs[k]
+            # The pair competes within each product, so that it is compared with itself exactly.
+            rivals_of_src = np.stack([tgt_vec[int(c)] for c in tgt_near[k]]) @ src_vec[i]
+            rivals_of_tgt = np.stack([src_vec[int(r)] for r in src_near[k]]) @ tgt_vec[j]
+            beaten_src = rivals_of_src[np.searchsorted(tgt_near[k], j)] < rivals_of_src.max()
+            beaten_tgt = rivals_of_tgt[np.searchsorted(src_near[k], i)] < rivals_of_tgt.max()
+            if beaten_src or beaten_tgt:
                 # The halves have no order between them, but `absorb_one_sided` joins adjacent beads
                 # only: the target goes first, so that the tail of a translation the aligner cut at
                 # the previous bead (a 1-2 merge) can rejoin it; the source can still join the next.

@@ -7,7 +7,7 @@ import json
 import click
 
 from aligners.defaults import E5
-from aligners.options import embed_option, max_merge_option
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from corpora.filters import FilterSettings
 from corpora.writers import FORMATS
 from mt.engine.options import engine_options
@@ -42,10 +42,11 @@ def corpus() -> None:
               help="Test set whose sentences must not appear in the corpus (plain lines, .tsv, .jsonl, .tmx, .ko/.en); repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, help="Processes aligning documents in parallel; output order does not depend on it.")
 @embed_option(E5)
+@embed_scope_option()
 @max_merge_option()
 @engine_options
 def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int, max_chars: int, min_ratio: float,
-          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, max_merge: int, engine) -> None:
+          max_ratio: float, exclude: tuple[str, ...], jobs: int, embed: str, embed_scope: str, max_merge: int, engine) -> None:
     """Segment, align and filter article pairs into a parallel corpus with provenance.
 
     INPUT is a directory of NAME.ko.txt + NAME.en.txt (optional NAME.ko.mt.txt, a machine translation
@@ -58,7 +59,7 @@ def build(source: str, out_dir: str, fmt: str, min_score: float, min_chars: int,
 
     filters = FilterSettings(min_score=min_score, min_chars=min_chars, max_chars=max_chars, min_ratio=min_ratio,
                              max_ratio=max_ratio)
-    settings = BuildSettings(format=fmt, filters=filters, embed=embed, max_merge=max_merge)
+    settings = BuildSettings(format=fmt, filters=filters, embed=embed, embed_scope=embed_scope, max_merge=max_merge)
     with tqdm(desc="documents", unit="doc", disable=None) as bar:  # shown only when stderr is a terminal
         stats = run_build(source, out_dir, settings, exclude=exclude, jobs=jobs, progress=lambda result: bar.update(),
                           engine=engine, report=lambda line: click.echo(line, err=True))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
 from aligners.beads import joined
-from aligners.defaults import DEFAULT_MAX_MERGE, E5
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5
 from mt import __version__
 from mt.engine.options import EngineSettings
 from mt.io.errors import DariError
@@ -45,14 +45,14 @@ from corpora.writers import FORMATS, open_corpus, open_rejects
 WORK_DIR = ".dari-corpus"
 STATS_FILE = "stats.json"
 
-Aligner = Callable[..., list]  # aligner(src: Article, tgt: Article, mt=None, embed=..., max_merge=...) -> list[Bead]
+Aligner = Callable[..., list]  # aligner(src: Article, tgt: Article, mt=None, embed=..., max_merge=..., embed_scope=...) -> list[Bead]
 
 
 def default_aligner(src: Article, tgt: Article, mt: list[str] | None = None, embed: str = E5,
-                    max_merge: int = DEFAULT_MAX_MERGE) -> list:
+                    max_merge: int = DEFAULT_MAX_MERGE, embed_scope: str = DEFAULT_EMBED_SCOPE) -> list:
     from aligners.aligner import align_articles
 
-    return align_articles(src, tgt, mt=mt, embed=embed, max_merge=max_merge)
+    return align_articles(src, tgt, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,11 @@ class BuildSettings:
     filters: FilterSettings = field(default_factory=FilterSettings)
     embed: str = E5
     max_merge: int = DEFAULT_MAX_MERGE
+    embed_scope: str = DEFAULT_EMBED_SCOPE
 
     def to_json(self) -> dict:
         """Every setting except the output format: what decides a document's pairs (stats.json shows it)."""
-        return {"filters": self.filters.to_json(), "embed": self.embed, "max_merge": self.max_merge}
+        return {"filters": self.filters.to_json(), "embed": self.embed, "embed_scope": self.embed_scope, "max_merge": self.max_merge}
 
     def work_key(self, aligner: Aligner) -> str:
         """What a shard depends on besides the document: the settings, the aligner and the code."""
@@ -119,7 +120,11 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     layout = Layout(kinds={"ko": list(ko.boilerplate), "en": list(en.boilerplate)},
                     paragraphs={"ko": list(ko.paragraphs), "en": list(en.paragraphs)})
     pairs = []
-    for bead in aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge):
+    try:
+        beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
+    except DariError as err:  # a limit of the aligner: name the article it was hit on
+        raise (DariError(err.message, doc.id) if err.path is None else err) from None
+    for bead in beads:
         ko_ids, en_ids = units.expand(bead.src), en.expand(bead.tgt)
         pair = PairRecord(doc.id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),
                           ko_ids, en_ids, round(float(bead.score), 6))

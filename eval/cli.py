@@ -10,7 +10,7 @@ import click
 
 from aligners.agreement import PAIR_MIN_CHRF
 from aligners.defaults import NO_EMBED
-from aligners.options import embed_option, max_merge_option
+from aligners.options import embed_option, embed_scope_option, max_merge_option
 from eval.score_report import FORMATS
 from eval.scoring import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP, METRICS
 from mt.io.errors import DariError
@@ -149,6 +149,7 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
                    "[default: translate with --model]")
 @click.option("--model", default=None, help=f"Translation model when no --mt is given (as in `dari translate`). [default: {DEFAULT_MODEL}]")
 @embed_option(NO_EMBED, "The MT alone aligns as well on the QA benchmark (docs/benchmarks.md), much faster.")
+@embed_scope_option()
 @click.option("--confirm", default=None,
               help=f"Embedding that must confirm a 1-1 pair the MT does not (chrF < {PAIR_MIN_CHRF:g}), else it is an omission "
                    "plus an addition: e5, a model name, or none to skip. [default: --embed's model, e5 when --embed none]")
@@ -158,7 +159,7 @@ def _article_pairs(src: str, ref: str, mt: str | None) -> list:
                    "terms rendered differently across articles, and translate with it when no --mt is given.")
 @click.option("-o", "--output", default="-", help="JSON report (`-` = stdout).")
 @click.option("--html", "html_path", default=None, help="Also write a self-contained HTML report here. [default: no HTML]")
-def qa(src, ref, mt, model, embed, confirm, max_merge, glossary_path, output, html_path):
+def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, glossary_path, output, html_path):
     """Check a published English translation against its Korean source, sentence by sentence.
 
     Segments both texts, translates the Korean (unless --mt is given), aligns, and flags omissions,
@@ -189,8 +190,8 @@ def qa(src, ref, mt, model, embed, confirm, max_merge, glossary_path, output, ht
         model = model or DEFAULT_MODEL
         translate = Translator(model, glossary=glossary).translate_sentences  # one model load for every article of a batch
 
-    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, max_merge=max_merge, confirm=confirm,
-                    glossary=glossary)
+    report = run_qa(pairs, translate=translate, model=model or "", embed=embed, embed_scope=embed_scope, max_merge=max_merge,
+                    confirm=confirm, glossary=glossary)
     if html_path:
         from eval.html_report import render_html
 

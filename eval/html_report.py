@@ -53,7 +53,8 @@ ul.key{list-style:none;padding:0;margin:.3em 0;font-size:12px;color:#444}ul.key 
 .swatch{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 .badge.term_missing,.badge.term_variant{background:#6c3483}.variant{color:#c0392b}
 """
-SETTING_NAMES = {"embed": "alignment embeddings", "confirm": "confirming embedding", "max_merge": "most sentences per bead side",
+SETTING_NAMES = {"embed": "alignment embeddings", "embed_scope": "embedding scope with MT",
+                 "confirm": "confirming embedding", "max_merge": "most sentences per bead side",
                  "model": "MT model", "python": "Python", "glossary": "glossary"}
 SCORE_LEGEND = (
     ("chrF", "character n-gram F-score (chrF2, 0–100) of the MT against the published English: how close the published "

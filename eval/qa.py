@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from aligners.beads import Bead, joined
-from aligners.defaults import DEFAULT_MAX_MERGE
+from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
 from eval.scoring import CorpusScore, corpus_scores, segment_scores
@@ -193,6 +193,7 @@ def run_qa(
     max_merge: int = DEFAULT_MAX_MERGE,
     confirm: str | None = None,
     glossary: Glossary | None = None,
+    embed_scope: str = DEFAULT_EMBED_SCOPE,
 ) -> QAReport:
     """Segment, translate (unless MT lines are given), align with the MT and check every article.
 
@@ -222,10 +223,14 @@ def run_qa(
                 raise ValueError("no MT lines and no translate function")
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
-        beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge)
+        try:
+            beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
+        except DariError as err:  # a limit of the aligner: name the article it was hit on
+            raise (DariError(err.message, pair.name) if err.path is None else err) from None
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source,
                                         en_source=pair.en_path, witness=witness, whole_paragraphs=whole, glossary=glossary))
-    settings = {"embed": embed, "confirm": witness or "none", "max_merge": max_merge, "model": model or None}
+    settings = {"embed": embed, "embed_scope": embed_scope, "confirm": witness or "none", "max_merge": max_merge,
+                "model": model or None}
     if glossary is not None:
         settings["glossary"] = {"path": glossary.path, "entries": len(glossary.entries), "digest": glossary.digest}
     return build_report(documents, settings, glossary)

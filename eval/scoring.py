@@ -15,6 +15,7 @@ METRICS = ("bleu", "chrf", "chrf++", "ter")
 PAIRED_TESTS = ("bs", "ar")
 DEFAULT_BOOTSTRAP = 1000  # sacrebleu's --confidence-n and --paired-bs-n
 DEFAULT_AR_TRIALS = 10000  # sacrebleu's --paired-ar-n
+SCORE_CHUNK = 1000  # segments whose reference n-grams are held at once by a corpus score
 
 
 @dataclass
@@ -60,8 +61,26 @@ def strip_lines(lines: list[str]) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def _corpus_score(metric_name: str, metric, hypotheses: list[str], n_bootstrap: int, width: int) -> CorpusScore:
-    score = metric.corpus_score(hypotheses, None, n_bootstrap=n_bootstrap)
+def _chunked_score(metric, hypotheses: list[str], references: list[str]):
+    """sacrebleu's corpus score from statistics gathered SCORE_CHUNK segments at a time.
+
+    `corpus_score` first extracts every reference's n-grams (chrF's take ~30 KB a segment: a
+    200,000-line article would need gigabytes); the per-segment statistics it then sums are a few
+    numbers each, so summing them chunk by chunk gives the same score in bounded memory.
+    """
+    stats = []
+    for start in range(0, len(hypotheses), SCORE_CHUNK):
+        stop = start + SCORE_CHUNK
+        stats += metric._extract_corpus_statistics(hypotheses[start:stop], [references[start:stop]])
+    return metric._aggregate_and_compute(stats)
+
+
+def _corpus_score(metric_name: str, metric, hypotheses: list[str], n_bootstrap: int, width: int,
+                  references: list[str] | None = None) -> CorpusScore:
+    if references is None:
+        score = metric.corpus_score(hypotheses, None, n_bootstrap=n_bootstrap)
+    else:
+        score = _chunked_score(metric, hypotheses, references)
     signature = metric.get_signature().format()
     has_ci = n_bootstrap > 1
     return CorpusScore(
@@ -81,10 +100,10 @@ def corpus_scores(
 ) -> list[CorpusScore]:
     """Corpus scores in sacrebleu's order (metric names sorted); `n_bootstrap` > 1 adds 95% intervals."""
     _check_lengths(hypotheses, references)
-    return [
-        _corpus_score(name, make_metric(name, references), hypotheses, n_bootstrap, width)
-        for name in sorted(metrics, key=lambda m: m.upper())
-    ]
+    names = sorted(metrics, key=lambda m: m.upper())
+    if n_bootstrap > 1:  # resampling needs every segment's statistics from the one cached reference set
+        return [_corpus_score(name, make_metric(name, references), hypotheses, n_bootstrap, width) for name in names]
+    return [_corpus_score(name, make_metric(name), hypotheses, 1, width, references) for name in names]
 
 
 def segment_scores(hypotheses: list[str], references: list[str], metrics: list[str]) -> list[dict[str, float]]:

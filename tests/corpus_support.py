@@ -13,7 +13,7 @@ import time
 from aligners.beads import Bead
 
 
-def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3):
+def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3, embed_scope="needed"):
     delay = float(os.environ.get("DARI_TEST_ALIGN_DELAY", "0"))
     if delay:
         time.sleep(delay)
@@ -26,8 +26,8 @@ def positional_aligner(src, tgt, mt=None, embed="e5", max_merge=3):
 BROKEN = "고장"  # a Korean sentence holding this word makes failing_aligner raise
 
 
-def failing_aligner(src, tgt, mt=None, embed="e5", max_merge=3):
+def failing_aligner(src, tgt, mt=None, embed="e5", max_merge=3, embed_scope="needed"):
     """positional_aligner, except that it fails like a bug would on an article mentioning BROKEN."""
     if any(BROKEN in sentence for sentence in src.sentences):
         raise ValueError(f"cannot align an article with {BROKEN} in it")
-    return positional_aligner(src, tgt, mt, embed, max_merge)
+    return positional_aligner(src, tgt, mt, embed, max_merge, embed_scope)

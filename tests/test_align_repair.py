@@ -59,3 +59,65 @@ def test_align_repairs_with_the_mt_on_request_keeping_boilerplate_alone():
     assert align(ko, en, mt=mt, embed="none", repair=True) == expected
     with pytest.raises(ValueError):
         align(KO, en, embed="none", repair=True)
+
+
+class _ScoredAgreement:
+    """Agreement scores from a fixed table of random values (coarse, so that ties happen)."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def __call__(self, src, tgt):
+        import random
+
+        return float(random.Random(f"{self.seed}:{tuple(src)}:{tuple(tgt)}").randint(0, 60))
+
+
+def _absorb_by_rescanning(beads, agree, fixed_src, fixed_tgt):
+    """The plain statement of absorb_one_sided: rescan every bead for the strongest tie, merge it, repeat."""
+    from aligners.agreement import PAIR_MIN_CHRF
+
+    beads = list(beads)
+
+    def movable(bead):
+        return not any([fixed_src[i] for i in bead.src] + [fixed_tgt[j] for j in bead.tgt])
+
+    def tie(bead, other):
+        src, tgt = sorted(bead.src + other.src), sorted(bead.tgt + other.tgt)
+        if not (other.src and other.tgt):
+            if bool(other.src) == bool(bead.src):
+                return None
+            score = agree(src, tgt)
+            return (score - PAIR_MIN_CHRF, score / 100) if score >= PAIR_MIN_CHRF else None
+        gain = agree(src, tgt) - agree(other.src, other.tgt)
+        return (gain, other.score) if gain > 0 else None
+
+    while True:
+        best = None
+        for k, bead in enumerate(beads):
+            if (bead.src and bead.tgt) or not movable(bead):
+                continue
+            for n in (k - 1, k + 1):
+                found = tie(bead, beads[n]) if 0 <= n < len(beads) and movable(beads[n]) else None
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = (found[0], found[1], min(k, n))
+        if best is None:
+            return beads
+        _, score, first = best
+        left, right = beads[first], beads[first + 1]
+        beads[first : first + 2] = [Bead(sorted(left.src + right.src), sorted(left.tgt + right.tgt), score)]
+
+
+def test_absorbing_merges_the_strongest_tie_first_like_a_full_rescan():
+    import random
+
+    for seed in range(300):
+        rng = random.Random(seed)
+        beads, i, j = [], 0, 0
+        for _ in range(rng.randint(0, 30)):
+            a, b = rng.choice([(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)])
+            beads.append(Bead(list(range(i, i + a)), list(range(j, j + b)), 0.5))
+            i, j = i + a, j + b
+        fixed_src, fixed_tgt = [rng.random() < 0.1 for _ in range(i)], [rng.random() < 0.1 for _ in range(j)]
+        agree = _ScoredAgreement(seed)
+        assert absorb_one_sided(beads, agree, fixed_src, fixed_tgt) == _absorb_by_rescanning(beads, agree, fixed_src, fixed_tgt)

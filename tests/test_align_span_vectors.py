@@ -16,9 +16,9 @@ def test_only_sentences_are_encoded_unless_spans_are_asked_for(monkeypatch):
     monkeypatch.setitem(embeddings._models, "fake", encode)
     monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
     src, tgt = ["aa b.", "c a.", "dd."], ["x.", "ya a.", "zz zz."]
-    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake")
+    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake", embed_scope="all")
     assert sorted(encoded) == sorted(src + tgt)
-    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake", encode_spans=True)
+    align(src, tgt, mt=["ax.", "b.", "c."], embed="fake", embed_scope="all", encode_spans=True)
     assert "aa b. c a." in encoded and "x. ya a. zz zz." in encoded
 
 

@@ -63,3 +63,20 @@ def test_check_document_reports_the_split_pair_as_omission_and_addition(fake_mod
     doc = check_document("d", ko, en, MT, BEADS, witness="fake")
     flagged = {flag: (b.src, b.tgt) for b in doc.beads for flag in b.flags if flag in ("omission", "addition")}
     assert flagged == {"omission": ([1], []), "addition": ([], [1])}
+
+
+def test_only_sentences_near_an_unconfirmed_pair_compete_and_are_embedded(fake_model, monkeypatch):
+    from aligners import unconfirmed_pairs
+
+    axes, asked = fake_model
+    monkeypatch.setattr(unconfirmed_pairs, "COMPETITORS", 1)
+    far_ko, far_en = "먼 문장이다.", "A far sentence."
+    ko, mt, en = KO + [far_ko], MT + ["A far sentence."], EN + [far_en]
+    # The far Korean sentence is English 1's nearest (same axis) and would split the pair, but it
+    # lies 2 lines away; within one line, nothing is nearer to either sentence than the other is.
+    axes.update({KO[0]: 0, KO[1]: 3, KO[2]: 2, EN[0]: 0, EN[1]: 1, EN[2]: 2, far_ko: 1, far_en: 1})
+    beads = BEADS + [Bead([3], [3])]
+    none = [False] * 4
+    kept = split_unconfirmed_pairs(beads, Agreement(mt, en), src=ko, tgt=en, model="fake", fixed_src=none, fixed_tgt=none)
+    assert kept == beads
+    assert far_ko not in asked and far_en not in asked

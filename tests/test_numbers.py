@@ -153,3 +153,22 @@ def test_units_of_measure(text, lang, unit):
 def test_same_measure_in_converted_units(a, b, same):
     (x,), (y,) = extract_numbers(*a), extract_numbers(*b)
     assert same_measure(x, y) is same
+
+
+@pytest.mark.parametrize(
+    "sentence, lang",
+    [
+        ("On 2013-03-10 at 7:19, twenty-five people and 1,200 cars met 3 miles away in March 2013. ", "en"),
+        ("2013.3.10 7시 19분에 1만5000명이 3마일 떨어진 곳에서 모였다. ", "ko"),
+    ],
+)
+def test_a_very_long_line_is_read_in_linear_time(sentence, lang):
+    """8,000 copies of a sentence with a date and a clock in it: about a second when the work per
+    number is constant; checking every token against every date and clock read before (which once
+    made one 20 MB line take minutes) would take hours here."""
+    copies = 8_000
+    one = extract_numbers(sentence, lang)
+    numbers = extract_numbers(sentence * copies, lang)
+    assert len(numbers) == copies * len(one)
+    shift = (copies - 1) * len(sentence)  # the last copy reads as the first does
+    assert [(n.value, n.start - shift, n.clock, n.unit) for n in numbers[-len(one):]] == [(n.value, n.start, n.clock, n.unit) for n in one]

@@ -147,7 +147,7 @@ def test_html_says_what_made_it_and_how_to_read_it(tmp_path):
     page = html.read_text(encoding="utf-8")
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["settings"]["dari"] == __version__ and report["documents"][0]["en_source"] == str(paths["en"])
-    assert re.search(rf"Made \d{{4}}-\d\d-\d\d by dari {re.escape(__version__)}\. Settings: alignment embeddings: none; "
+    assert re.search(rf"Made \d{{4}}-\d\d-\d\d by dari {re.escape(__version__)}\. Settings: alignment embeddings: none; embedding scope with MT: needed; "
                      r"confirming embedding: none; most sentences per bead side: 3; MT model: –; Python: 3\.", page)
     assert f"English: {paths['en']} (4 sentences)" in page
     assert "<dt>chrF</dt><dd>character n-gram F-score" in page and "<dt>threshold</dt>" in page

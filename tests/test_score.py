@@ -120,3 +120,17 @@ def test_every_format_names_the_metrics(fmt):
     result = run("score", "-r", REF, "-i", HYP, "-f", fmt)
     assert result.exit_code == 0
     assert "chrF2" in result.output or "chrf" in result.output
+
+
+def test_corpus_scores_over_many_chunks_equal_sacrebleus_own(monkeypatch):
+    """Statistics summed a few segments at a time give sacrebleu's corpus score and signature."""
+    import eval.scoring as scoring
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    monkeypatch.setattr(scoring, "SCORE_CHUNK", 7)
+    hyps, refs = lines(HYP), lines(REF)
+    ours = {s.name: s for s in corpus_scores(hyps, refs, ["bleu", "chrf", "chrf++", "ter"])}
+    for metric in (BLEU(), CHRF(), CHRF(word_order=2), TER()):
+        theirs = metric.corpus_score(hyps, [refs])
+        assert ours[theirs.name].score == theirs.score
+        assert ours[theirs.name].signature == metric.get_signature().format()

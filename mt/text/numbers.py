@@ -203,14 +203,35 @@ def same_measure(a: Number, b: Number) -> bool:
     return False
 
 
-def _clocks(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Number]:
+class _Taken:
+    """Character offsets already read as a date or clock: later readings skip what overlaps them.
+
+    A mark per character keeps each question linear in the span asked about, so a text of any
+    length is read in linear time (a list of spans searched for every token made one long line
+    quadratic).
+    """
+
+    def __init__(self, length: int):
+        self._length = length
+        self._marks: bytearray | None = None  # allocated at the first span: most texts have none
+
+    def add(self, start: int, end: int) -> None:
+        if self._marks is None:
+            self._marks = bytearray(self._length)
+        self._marks[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._marks is not None and self._marks.find(1, start, end) >= 0
+
+
+def _clocks(text: str, lang: str, taken: _Taken) -> list[Number]:
     """The parts of each clock reading, trailing zero parts dropped; `taken` grows by their spans."""
     found = []
     for pattern in _CLOCKS[lang]:
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if taken.overlaps(*match.span()):
                 continue
-            taken.append(match.span())
+            taken.add(*match.span())
             groups = [g for g in range(1, pattern.groups + 1) if match.group(g) is not None]
             while len(groups) > 1 and int(match.group(groups[-1])) == 0:
                 groups.pop()
@@ -237,14 +258,14 @@ def _korean_value(chunk: str) -> float:
     return total + section + (pending or 0)
 
 
-def _korean(text: str, taken: list[tuple[int, int]]) -> list[Number]:
+def _korean(text: str, taken: _Taken) -> list[Number]:
     found = []
     for match in _KO_NUMBER.finditer(text):
         start, end = match.span()
         chunk = match.group()
         if chunk.endswith("조") and text[max(0, start - 1):start] == "제":
             chunk, end = chunk[:-1], end - 1  # 제5조 is Article 5, not 5 trillion
-        if not any(s < end and start < e for s, e in taken):
+        if not taken.overlaps(start, end):
             found.append(Number(_clean(_korean_value(chunk)), start, end, chunk))
     merged: list[Number] = []
     for number in found:
@@ -363,8 +384,8 @@ def _next_to_digits(text: str, tokens: list[re.Match], i: int) -> bool:
     return False
 
 
-def _english(text: str, taken: list[tuple[int, int]]) -> list[Number]:
-    tokens = [t for t in _EN_TOKEN.finditer(text) if not any(s < t.end() and t.start() < e for s, e in taken)]
+def _english(text: str, taken: _Taken) -> list[Number]:
+    tokens = [t for t in _EN_TOKEN.finditer(text) if not taken.overlaps(*t.span())]
     found = []
     for phrase in _english_phrases(text, tokens):
         words = [t.group().lower() for t in phrase]
@@ -393,9 +414,9 @@ def extract_numbers(text: str, lang: str) -> list[Number]:
     if lang not in NUMBER_LANGS:
         raise ValueError(f"unsupported language {lang!r}: expected 'ko' or 'en'")
     numbers = []
-    taken = []
+    taken = _Taken(len(text))
     for match in _DATE.finditer(text):
-        taken.append(match.span())
+        taken.add(*match.span())
         for group in (1, 2, 3):
             numbers.append(Number(float(match.group(group)), match.start(group), match.end(group), match.group(group)))
     numbers.extend(_clocks(text, lang, taken))

@@ -1,0 +1,261 @@
+"""Per-sentence feature sets (MT n-grams, lexical anchors) in memory that grows with the text, not its square.
+
+Each sentence's set is a sorted run of int32 ids in one flat array (CSR without values: 4 bytes
+per feature), so 200,000 sentences of ~100 n-grams take ~80 MB a side. Sets of consecutive
+sentences (a bead's span, a block of a coarse DP level) are unions of those runs, built for the
+sentences a computation asks about and never for the whole document at once: a document-sized
+product of span matrices grows with the square of the text.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+
+_POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks or measuring gaps
+_MAX_GAP = 65_535  # gaps are stored as uint16: any longer one reads as this
+# Blocks of up to this many rows get their gaps from the rows' gaps; larger ones measure them anew.
+_DERIVED_GAP_FACTOR = 4096
+
+
+class SetRows:
+    """Sorted feature ids of each row; `width` is the vocabulary size shared with the other side."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, width: int):
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        self.width = int(width)
+        self._gaps: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    def unions(self, starts: np.ndarray, size: int, weights: np.ndarray | None = None):
+        """CSR row k: the union of rows starts[k] .. starts[k]+size-1 (cut at the end), sorted ids.
+
+        Built from the rows the starts reach only, so the cost follows len(starts), not the document.
+        """
+        from scipy import sparse
+
+        starts = np.asarray(starts, dtype=np.int64)
+        rows = np.minimum(starts[:, None] + np.arange(size), len(self) - 1).ravel()  # cut at the end
+        if size > 1:  # a last row repeated by the cut adds nothing: leave it out
+            rows = np.where((np.arange(len(rows)) % size > 0) & (rows == np.roll(rows, 1)), -1, rows)
+        lengths = np.where(rows >= 0, self.indptr[rows + 1] - self.indptr[rows], 0)
+        positions = self._positions(rows)
+        total = len(positions)
+        indptr = np.zeros(len(starts) + 1, dtype=np.int64)
+        np.cumsum(lengths.reshape(len(starts), size).sum(axis=1), out=indptr[1:])
+        picked = sparse.csr_matrix((np.ones(total, dtype=np.float32), self.indices[positions], indptr), shape=(len(starts), self.width))
+        if size > 1:
+            picked.sum_duplicates()  # sorts each union's ids and merges repeats
+        else:
+            picked.sort_indices()  # block rows of coarse levels are not sorted
+        picked.data = np.ones(len(picked.indices), dtype=np.float32) if weights is None else weights[picked.indices]
+        return picked
+
+    def pooled(self, factor: int) -> SetRows:
+        """Rows of blocks of `factor` consecutive rows (the last block may be shorter), each the union of its rows.
+
+        A feature belongs to its block's union once, at its first row there: the row whose gap
+        exceeds its offset in the block. So a block's set is a filter of its rows' (the ids are
+        not sorted within a block row), and its gap in blocks follows from the row's gap.
+        """
+        if factor > _DERIVED_GAP_FACTOR:
+            return self._pooled_by_union(factor)
+        n = len(self)
+        blocks = (n + factor - 1) // factor
+        step = max(_POOL_CHUNK_ROWS // factor, 1) * factor  # whole blocks per chunk
+        gaps = self.gaps()
+
+        def chunks():
+            for first in range(0, n, step):
+                stop = min(first + step, n)
+                lo, hi = self.indptr[first], self.indptr[stop]
+                rows = np.repeat(np.arange(first, stop), np.diff(self.indptr[first : stop + 1]))
+                gap = gaps[lo:hi].astype(np.int64)
+                keep = gap > rows % factor
+                yield lo, hi, rows, gap, keep
+
+        counts = np.zeros(blocks, dtype=np.int64)
+        for _, _, rows, _, keep in chunks():
+            counts += np.bincount(rows[keep] // factor, minlength=blocks)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        indices = np.empty(int(indptr[-1]), dtype=np.int32)
+        block_gaps = np.empty(len(indices), dtype=np.uint16)
+        at = 0
+        for lo, hi, rows, gap, keep in chunks():
+            kept = int(keep.sum())
+            indices[at : at + kept] = self.indices[lo:hi][keep]
+            rows, gap = rows[keep], gap[keep]
+            derived = rows // factor - (rows - gap) // factor
+            block_gaps[at : at + kept] = np.where(gap >= _MAX_GAP, _MAX_GAP, np.minimum(derived, _MAX_GAP))
+            at += kept
+        pooled = SetRows(indptr, indices, self.width)
+        pooled._gaps = block_gaps
+        return pooled
+
+    def _pooled_by_union(self, factor: int) -> SetRows:
+        """`pooled` for blocks too large for derived gaps: unions built and sorted, gaps measured."""
+        n = len(self)
+        blocks = (n + factor - 1) // factor
+        sizes = np.zeros(blocks + 1, dtype=np.int64)
+        parts = []
+        for first in range(0, blocks, _POOL_CHUNK_ROWS):
+            chunk = self.unions(np.arange(first, min(first + _POOL_CHUNK_ROWS, blocks)) * factor, factor)
+            parts.append(chunk.indices.astype(np.int32))
+            sizes[first + 1 : first + 1 + chunk.shape[0]] = np.diff(chunk.indptr)
+        return SetRows(np.cumsum(sizes), np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32), self.width)
+
+    def gaps(self) -> np.ndarray:
+        """Per stored feature: how many rows back the same feature occurred last (at most _MAX_GAP).
+
+        A span's set counts a feature once, at its first row in the span: the row whose gap
+        exceeds its offset in the span. That lets overlaps of every span size be read from one
+        table of sentence pairs split by gap (see `signals.PairScorer._window_table`).
+        """
+        if self._gaps is None:
+            out = np.empty(len(self.indices), dtype=np.uint16)
+            last = np.full(self.width, -_MAX_GAP - 1, dtype=np.int64)  # the latest row holding each feature
+            for first in range(0, len(self), _POOL_CHUNK_ROWS):
+                stop = min(first + _POOL_CHUNK_ROWS, len(self))
+                lo, hi = self.indptr[first], self.indptr[stop]
+                if lo == hi:
+                    continue
+                order = np.argsort(self.indices[lo:hi], kind="stable")  # by feature, rows in order within one
+                features = self.indices[lo:hi][order]
+                rows = np.repeat(np.arange(first, stop), np.diff(self.indptr[first : stop + 1]))[order]
+                new = np.concatenate([[True], features[1:] != features[:-1]])
+                previous = np.where(new, last[features], np.roll(rows, 1))
+                out[lo + order] = np.minimum(rows - previous, _MAX_GAP)
+                ends = np.concatenate([new[1:], [True]])
+                last[features[ends]] = rows[ends]
+            self._gaps = out
+        return self._gaps
+
+    def _positions(self, rows: np.ndarray) -> np.ndarray:
+        """Where the features of `rows` (ids; -1 for none) are stored, row after row."""
+        lengths = np.where(rows >= 0, self.indptr[rows + 1] - self.indptr[rows], 0)
+        first = self.indptr[np.maximum(rows, 0)]
+        return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+
+    def by_gap(self, rows: np.ndarray, classes: int, weights: np.ndarray | None = None):
+        """CSR with each of `rows` split in `classes` rows by gap (1, 2, ..., `classes` or more):
+        row k * classes + min(gap, classes) - 1 holds row rows[k]'s features of that gap."""
+        from scipy import sparse
+
+        rows = np.asarray(rows, dtype=np.int64)
+        lengths = self.indptr[rows + 1] - self.indptr[rows]
+        positions = self._positions(rows)
+        gap_class = np.minimum(self.gaps()[positions], classes).astype(np.int64) - 1
+        split = np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * classes + gap_class
+        indptr = np.zeros(len(rows) * classes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(split, minlength=len(rows) * classes), out=indptr[1:])
+        # Counting sort by split row, keeping each row's order: one pass per gap class.
+        destination = np.empty(len(positions), dtype=np.int64)
+        for c in range(classes):
+            at = np.flatnonzero(gap_class == c)
+            if len(at):
+                target = split[at]  # nondecreasing
+                new = np.concatenate([[True], target[1:] != target[:-1]])
+                first = np.maximum.accumulate(np.where(new, np.arange(len(at)), 0))
+                destination[at] = indptr[target] + np.arange(len(at)) - first
+        features = np.empty(len(positions), dtype=np.int32)
+        features[destination] = self.indices[positions]
+        data = np.ones(len(positions), dtype=np.float32) if weights is None else weights[features]
+        return sparse.csr_matrix((data, features, indptr), shape=(len(rows) * classes, self.width))
+
+    def union_sizes(self, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per start s: how many features rows s .. s+size-1 have together (or their total weight).
+
+        A feature counts at its first row in the span, the row s+p where its gap exceeds p.
+        """
+        n = len(self)
+        per_row = np.zeros((n, size))  # [r, p]: features (weight) of row r with a gap over p
+        for first in range(0, n, _POOL_CHUNK_ROWS):
+            stop = min(first + _POOL_CHUNK_ROWS, n)
+            lo, hi = self.indptr[first], self.indptr[stop]
+            row = np.repeat(np.arange(stop - first), np.diff(self.indptr[first : stop + 1]))
+            gaps = self.gaps()[lo:hi]
+            value = np.ones(hi - lo) if weights is None else weights[self.indices[lo:hi]]
+            for p in range(size):
+                per_row[first:stop, p] = np.bincount(row, weights=np.where(gaps > p, value, 0.0), minlength=stop - first)
+        total = max(n - size + 1, 0)
+        out = np.zeros(total)
+        for p in range(size):
+            out += per_row[p : p + total, p]
+        return out
+
+    def document_frequency(self) -> np.ndarray:
+        """How many rows hold each feature."""
+        return np.bincount(self.indices, minlength=self.width)
+
+
+def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterable[str]]) -> tuple[SetRows, SetRows]:
+    """Both sides' sets over one vocabulary whose ids follow the sorted features, so they are deterministic.
+
+    The sets are read one at a time (a generator keeps just one sentence's set alive): ids are
+    given in order of first appearance, then renumbered by sorting the vocabulary.
+    """
+    vocab: dict[str, int] = {}
+    sides = []
+    for sets in (src_sets, tgt_sets):
+        ids = array("i")
+        sizes = array("q", [0])
+        for features in sets:
+            before = len(ids)
+            ids.extend(vocab.setdefault(f, len(vocab)) for f in features)
+            sizes.append(len(ids) - before)
+        sides.append((ids, np.cumsum(np.frombuffer(sizes, dtype=np.int64))))
+    rank = np.empty(len(vocab), dtype=np.int32)
+    rank[[vocab[f] for f in sorted(vocab)]] = np.arange(len(vocab), dtype=np.int32)
+    width = len(vocab)
+    del vocab
+    out = []
+    for ids, indptr in sides:
+        renumbered = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32)  # a view: renumbered in place
+        for first in range(0, len(indptr) - 1, _POOL_CHUNK_ROWS):  # each row's ids in sorted order, a chunk of rows at a time
+            last = min(first + _POOL_CHUNK_ROWS, len(indptr) - 1)
+            lo, hi = indptr[first], indptr[last]
+            row = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(indptr[first : last + 1]))
+            chunk = rank[renumbered[lo:hi]]
+            renumbered[lo:hi] = chunk[np.lexsort((chunk, row))]
+        out.append(SetRows(indptr, renumbered, width))
+    return out[0], out[1]
+
+
+def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray, right_sizes: int,
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """table[i, p, j, q]: features that left row left_rows[i] and right row right_rows[j] share (their
+    total `weights` on the left) whose last occurrence before is more than p rows back on the left
+    and more than q on the right, for p < left_sizes, q < right_sizes; rows are sorted ids.
+
+    A span's union holds each feature once, at its first row there: the row s+p whose gap exceeds
+    p. So the overlap of the left span s..s+a-1 and the right span t..t+b-1 is the sum over p < a,
+    q < b of table[s+p, p, t+q, q] (`span_overlaps`), for every span size at once, from one
+    sparse product of sentence pairs instead of one per pair of span sizes.
+    """
+    product = left.by_gap(left_rows, left_sizes, weights) @ right.by_gap(right_rows, right_sizes).T
+    table = product.toarray().reshape(len(left_rows), left_sizes, len(right_rows), right_sizes)
+    for p in range(left_sizes - 2, -1, -1):  # suffix sums over the gap classes of each side
+        table[:, p] += table[:, p + 1]
+    for q in range(right_sizes - 2, -1, -1):
+        table[:, :, :, q] += table[:, :, :, q + 1]
+    return table
+
+
+def span_overlaps(table: np.ndarray, left_at: np.ndarray, a: int, right_at: np.ndarray, b: int) -> np.ndarray:
+    """Overlap of left a-spans and right b-spans from a `gap_table`; `left_at`/`right_at` give each
+    span's first row as a position in the table's rows (broadcast against each other)."""
+    out = table[left_at, 0, right_at, 0]
+    for p in range(a):
+        for q in range(b):
+            if p or q:
+                out = out + table[left_at + p, p, right_at + q, q]
+    return out
