@@ -23,6 +23,7 @@ import glob
 import hashlib
 import importlib.util
 import inspect
+import itertools
 import json
 import multiprocessing
 import os
@@ -257,6 +258,8 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
     docs = iter_documents(source)
+    first = next(docs)  # a manifest that is empty or bad from its first line fails before anything is created
+    docs = itertools.chain([first], docs)
     make_output_directory(out_dir)
     with _exclusive(out_dir):
         return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)

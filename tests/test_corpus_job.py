@@ -235,6 +235,13 @@ def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path):
     result = CliRunner().invoke(main, ["corpus", "build", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "a_broken.en.txt: not valid UTF-8" in result.output
 
+    for manifest_text in ("", '{"id": "a", "ko": 1}\n'):  # a manifest bad from its first line creates nothing
+        manifest = tmp_path / "articles.jsonl"
+        manifest.write_text(manifest_text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["corpus", "build", str(manifest), "-o", str(tmp_path / "out2")])
+        assert result.exit_code == 2 and "articles.jsonl" in result.output
+        assert not (tmp_path / "out2").exists()
+
 
 def test_bad_article_midway_keeps_finished_work_but_writes_no_corpus(tmp_path):
     source = article_dir(tmp_path)
