@@ -32,10 +32,6 @@ class SetRows:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    @property
-    def sizes(self) -> np.ndarray:
-        return np.diff(self.indptr)
-
     def unions(self, starts: np.ndarray, size: int, weights: np.ndarray | None = None):
         """CSR row k: the union of rows starts[k] .. starts[k]+size-1 (cut at the end), sorted ids.
 

@@ -80,23 +80,26 @@ def _least_supported_edge(src: list[int], tgt: list[int], agree: Agreement) -> t
     return (side, position) if gain < 0 else None
 
 
+def movable(bead: Bead, fixed_src: list[bool], fixed_tgt: list[bool]) -> bool:
+    """Whether absorbing may touch `bead`: it holds no fixed sentence."""
+    return not any([fixed_src[i] for i in bead.src] + [fixed_tgt[j] for j in bead.tgt])
+
+
+def tie(bead: Bead, other: Bead, agree: Agreement) -> tuple[float, float] | None:
+    """(strength, score of the merged bead) when the MT ties one-sided `bead` to `other`, else None."""
+    src, tgt = sorted(bead.src + other.src), sorted(bead.tgt + other.tgt)
+    if not (other.src and other.tgt):
+        if bool(other.src) == bool(bead.src):
+            return None
+        score = agree(src, tgt)
+        return (score - PAIR_MIN_CHRF, score / 100) if score >= PAIR_MIN_CHRF else None
+    gain = agree(src, tgt) - agree(other.src, other.tgt)
+    return (gain, other.score) if gain > 0 else None
+
+
 def absorb_one_sided(beads: list[Bead], agree: Agreement, fixed_src: list[bool], fixed_tgt: list[bool]) -> list[Bead]:
     """Merge one-sided beads into the neighbour that the MT ties them to, strongest tie first."""
     beads = list(beads)
-
-    def movable(bead: Bead) -> bool:
-        return not any([fixed_src[i] for i in bead.src] + [fixed_tgt[j] for j in bead.tgt])
-
-    def tie(bead: Bead, other: Bead) -> tuple[float, float] | None:
-        """(strength, score of the merged bead) when the MT ties one-sided `bead` to `other`, else None."""
-        src, tgt = sorted(bead.src + other.src), sorted(bead.tgt + other.tgt)
-        if not (other.src and other.tgt):
-            if bool(other.src) == bool(bead.src):
-                return None
-            score = agree(src, tgt)
-            return (score - PAIR_MIN_CHRF, score / 100) if score >= PAIR_MIN_CHRF else None
-        gain = agree(src, tgt) - agree(other.src, other.tgt)
-        return (gain, other.score) if gain > 0 else None
 
     # Candidate merges in a heap, strongest first; ties go to the earlier one-sided bead, then to its
     # left neighbour (the order a scan of the beads would meet them in). Beads are nodes of a linked
@@ -109,10 +112,10 @@ def absorb_one_sided(beads: list[Bead], agree: Agreement, fixed_src: list[bool],
 
     def offer(k: int) -> None:
         bead = beads[k]
-        if (bead.src and bead.tgt) or not movable(bead):
+        if (bead.src and bead.tgt) or not movable(bead, fixed_src, fixed_tgt):
             return
         for direction, other in enumerate((before[k], after[k])):
-            found = tie(bead, beads[other]) if other >= 0 and movable(beads[other]) else None
+            found = tie(bead, beads[other], agree) if other >= 0 and movable(beads[other], fixed_src, fixed_tgt) else None
             if found is not None:
                 heapq.heappush(heap, (-found[0], k, direction, other, version[k], version[other], found[1]))
 

@@ -553,7 +553,6 @@ class PairScorer:
         sizes = self._box_sizes
         if key in self._tables and (a > self._tables[key].shape[1] or b > self._tables[key].shape[3]):
             del self._tables[key]  # a whole-document table asked for larger spans than it was built for
-            sizes = max(a, sizes[0]), max(b, sizes[1])
         if key not in self._tables:
             r0, r1, c0, c1 = self._box
             ks, kt = max(sizes[0], a), max(sizes[1], b)

@@ -7,8 +7,8 @@ the MT's path that the MT alone cannot settle:
 
   - where the two MT passes disagree: the second pass, allowed beads one size larger between
     confident 1-1 beads, changed the first pass's beads there, so that stretch is a close call;
-  - around source sentences whose MT is blank (an MT that could not be fitted to the sentence
-    split, or a line the engine left empty): there the MT says nothing at all;
+  - around source sentences whose MT is blank or out of proportion with them (an MT of another
+    split of the text, or a line the engine left empty): there the MT says little or nothing;
   - in a document whose MT barely tells translations from unrelated pairs (`weak_mt`), every
     bead that is not 1-1, and the neighbours of one-sided ones: merges and left-out sentences
     are where a weak MT errs.
@@ -24,7 +24,7 @@ import numpy as np
 
 Step = tuple[tuple[int, int], int, int]  # ((a, b), end row, end col), as the DP returns them
 
-NEIGHBOURS = 1  # steps on either side of one around a blank MT line or a left-out sentence that join it
+NEIGHBOURS = 1  # steps on either side of one around an unfitted MT line or a left-out sentence that join it
 # A document's MT is weak when a typical translation scores less than this much above an unrelated
 # pair on the calibrated Dice scale (`signals.PairScorer._calibrated`): Text+Berg's statistical MT
 # measures 0.31, opus-mt on FLORES news (devtest as one document) 0.44; too short to measure: 0.5.
@@ -36,20 +36,20 @@ def _with_neighbours(marked: np.ndarray, count: int) -> np.ndarray:
     return np.unique(around[(around >= 0) & (around < count)])
 
 
-def unsure_steps(path: list[Step], first_pass: list[Step], blank_src: np.ndarray, weak_mt: bool) -> np.ndarray:
+def unsure_steps(path: list[Step], first_pass: list[Step], unfitted_src: np.ndarray, weak_mt: bool) -> np.ndarray:
     """Per step of `path`: whether the embedding should judge it again.
 
-    `first_pass` is the path before the second pass; `blank_src` marks source sentences whose MT
-    has no words.
+    `first_pass` is the path before the second pass; `unfitted_src` marks source sentences whose MT
+    is blank or out of proportion with them (`aligner._unfitted_mt`).
     """
     earlier = set(first_pass)
     unsure = np.array([step not in earlier for step in path], dtype=bool)
     if not path:
         return unsure
-    blank = np.flatnonzero(blank_src)
-    if len(blank):
+    unfitted = np.flatnonzero(unfitted_src)
+    if len(unfitted):
         # The first step ending after a source sentence holds it (steps are consecutive).
-        holding = np.searchsorted(np.array([i for _, i, _ in path]), blank, side="right")
+        holding = np.searchsorted(np.array([i for _, i, _ in path]), unfitted, side="right")
         unsure[_with_neighbours(np.unique(holding), len(path))] = True
     if weak_mt:
         shapes = np.array([shape for shape, _, _ in path])

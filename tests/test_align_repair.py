@@ -3,7 +3,7 @@ import pytest
 from aligners import align
 from aligners.beads import Bead
 from aligners.agreement import Agreement
-from aligners.repair import absorb_one_sided, detach_unsupported, repair
+from aligners.repair import absorb_one_sided, detach_unsupported, movable, repair, tie
 
 KO = ["정부는 올해 예산을 5% 늘렸다.", "야당은 반대했다.", "표결은 다음 주에 열린다."]
 MT = ["The government increased its budget by 5% this year.", "The opposition opposed it.", "The vote will be held next week."]
@@ -75,30 +75,15 @@ class _ScoredAgreement:
 
 def _absorb_by_rescanning(beads, agree, fixed_src, fixed_tgt):
     """The plain statement of absorb_one_sided: rescan every bead for the strongest tie, merge it, repeat."""
-    from aligners.agreement import PAIR_MIN_CHRF
-
     beads = list(beads)
-
-    def movable(bead):
-        return not any([fixed_src[i] for i in bead.src] + [fixed_tgt[j] for j in bead.tgt])
-
-    def tie(bead, other):
-        src, tgt = sorted(bead.src + other.src), sorted(bead.tgt + other.tgt)
-        if not (other.src and other.tgt):
-            if bool(other.src) == bool(bead.src):
-                return None
-            score = agree(src, tgt)
-            return (score - PAIR_MIN_CHRF, score / 100) if score >= PAIR_MIN_CHRF else None
-        gain = agree(src, tgt) - agree(other.src, other.tgt)
-        return (gain, other.score) if gain > 0 else None
 
     while True:
         best = None
         for k, bead in enumerate(beads):
-            if (bead.src and bead.tgt) or not movable(bead):
+            if (bead.src and bead.tgt) or not movable(bead, fixed_src, fixed_tgt):
                 continue
             for n in (k - 1, k + 1):
-                found = tie(bead, beads[n]) if 0 <= n < len(beads) and movable(beads[n]) else None
+                found = tie(bead, beads[n], agree) if 0 <= n < len(beads) and movable(beads[n], fixed_src, fixed_tgt) else None
                 if found is not None and (best is None or found[0] > best[0]):
                     best = (found[0], found[1], min(k, n))
         if best is None:
