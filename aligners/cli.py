@@ -14,7 +14,7 @@ import click
 from aligners.beads import Bead, format_bead, joined
 from aligners.defaults import E5, MAX_MERGE_LIMIT
 from aligners.options import embed_option, embed_scope_option, max_merge_option
-from mt.io.errors import DariError
+from mt.io.errors import DariError, naming
 from mt.io.files import atomic_output, check_output, output_key, read_lines, read_text
 from mt.text.article import Article, fit_mt
 
@@ -125,11 +125,9 @@ def align(src, tgt, mt_path, embed, embed_scope, max_merge, gap_merge, output, f
     from aligners.aligner import align_articles
 
     for src_path, (src_article, tgt_article, units, mt_lines), out in loaded:
-        try:
+        with naming(src_path):
             beads = align_articles(units, tgt_article, mt=mt_lines, embed=embed, embed_scope=embed_scope,
                                    max_merge=max_merge, gap_merge=gap_merge)
-        except DariError as err:  # a limit of the aligner: name the document it was hit on
-            raise (DariError(err.message, src_path) if err.path is None else err) from None
         beads = [Bead(units.expand(b.src), tgt_article.expand(b.tgt), b.score) for b in beads]
         if no_empty:
             kept = [b for b in beads if b.src and b.tgt]

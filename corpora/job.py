@@ -34,7 +34,7 @@ from aligners.beads import joined
 from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5
 from mt import __version__
 from mt.engine.options import EngineSettings
-from mt.io.errors import DariError
+from mt.io.errors import DariError, naming
 from mt.io.files import atomic_output, check_output_directory, make_output_directory
 from mt.text.article import Article, fit_mt
 from corpora.dedup import CorpusGate, load_exclusions
@@ -121,10 +121,8 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
     layout = Layout(kinds={"ko": list(ko.boilerplate), "en": list(en.boilerplate)},
                     paragraphs={"ko": list(ko.paragraphs), "en": list(en.paragraphs)})
     pairs = []
-    try:
+    with naming(doc.id):
         beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
-    except DariError as err:  # a limit of the aligner: name the article it was hit on
-        raise (DariError(err.message, doc.id) if err.path is None else err) from None
     for bead in beads:
         ko_ids, en_ids = units.expand(bead.src), en.expand(bead.tgt)
         pair = PairRecord(doc.id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),

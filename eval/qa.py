@@ -21,7 +21,7 @@ from eval.scoring import CorpusScore, corpus_scores, segment_scores
 from eval.term_checks import check_terms, term_renderings
 from mt import __version__
 from mt.glossary import Glossary
-from mt.io.errors import DariError
+from mt.io.errors import DariError, naming
 from mt.text.article import Article, fit_mt
 
 SIMILARITY_METRICS = ("bleu", "chrf")
@@ -223,10 +223,8 @@ def run_qa(
                 raise ValueError("no MT lines and no translate function")
             translations = translate(ko.sentences)
             mt, mt_flags, source = [t.mt for t in translations], [list(t.flags) for t in translations], f"model:{model}"
-        try:
+        with naming(pair.name):
             beads = align_articles(ko, en, mt=mt, embed=embed, max_merge=max_merge, embed_scope=embed_scope)
-        except DariError as err:  # a limit of the aligner: name the article it was hit on
-            raise (DariError(err.message, pair.name) if err.path is None else err) from None
         documents.append(check_document(pair.name, ko, en, mt, beads, mt_flags=mt_flags, mt_source=source,
                                         en_source=pair.en_path, witness=witness, whole_paragraphs=whole, glossary=glossary))
     settings = {"embed": embed, "embed_scope": embed_scope, "confirm": witness or "none", "max_merge": max_merge,

@@ -110,6 +110,11 @@ def test_a_band_too_large_for_memory_is_a_one_line_error_naming_the_input(monkey
     assert result.exit_code == 2
     message = result.output.strip()
     assert message.count("\n") == 0 and message.startswith(f"Error: {tmp_path / 'a.ko'}:") and "DP band" in message
+    result = CliRunner().invoke(main, ["qa", "--src", str(tmp_path / "a.ko"), "--ref", str(tmp_path / "a.en"), "--mt",
+                                       str(tmp_path / "a.mt"), "--embed", "none", "-o", str(tmp_path / "r.json")])
+    message = result.output.strip()
+    assert result.exit_code == 2 and "DP band" in message and str(tmp_path / "a.ko") in message.split(": ")[1]
+    assert not (tmp_path / "r.json").exists()
 
 
 def test_memory_stays_with_the_window_not_the_document(scorer):
