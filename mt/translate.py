@@ -199,7 +199,6 @@ class Translator:
 
     def _finish_batch(self, batch: list[str], pieces: dict, translated: dict, context: str, results: dict) -> None:
         """Each sentence from its pieces' translations, into `results` and the cache."""
-        finished = []
         for sentence in batch:
             parts = [translated[p] for p in pieces[sentence]]
             flags = sorted({flag for part in parts for flag in part.flags} | ({"split"} if len(parts) > 1 else set()))
@@ -207,9 +206,8 @@ class Translator:
             if not mt:
                 flags.append("empty")
             results[sentence] = Translation(mt, flags)
-            finished.append((self._key(context, sentence), mt, flags))
-        if self.cache is not None:
-            self.cache.put_many(finished)
+        if self.cache is not None:  # keys only then: with a glossary each one searches the sentence for terms
+            self.cache.put_many([(self._key(context, s), results[s].mt, results[s].flags) for s in batch])
         self.stats.translated += len(batch)
 
     def _decode(self, units: list[str], options: GenerationOptions) -> tuple[list, list[list[str]]]:
