@@ -201,10 +201,13 @@ class HFBackend:
             tokens = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
             self._continuations = torch.tensor([bool(t) and t[0].isalnum() for t in tokens], device=self.device)
         continuations = self._continuations
+        longest = max(map(len, prefixes), default=0)
 
         class ForcedPrefix(LogitsProcessor):
             def __call__(self, input_ids, scores):
                 step = input_ids.shape[1] - 1  # tokens after the decoder start
+                if step > longest:  # every prefix and the token after it are done: a plain step
+                    return scores
                 for row in range(scores.shape[0]):
                     prefix = prefixes[row // beams]
                     if step < len(prefix):
