@@ -394,9 +394,10 @@ class PairScorer:
                 best, col, part = np.full(len(rows), -np.inf), np.zeros(len(rows), dtype=np.int64), np.full(len(rows), -np.inf)
                 for chunk in _chunks(self.m):
                     d, c = self._mt_similarities(rows, chunk)
-                    better = d.max(axis=1) > best  # strictly: the first best column wins, as argmax does
+                    chunk_best = d.max(axis=1)
+                    better = chunk_best > best  # strictly: the first best column wins, as argmax does
                     col = np.where(better, chunk[d.argmax(axis=1)], col)
-                    best, part = np.maximum(best, d.max(axis=1)), np.maximum(part, c.max(axis=1))
+                    best, part = np.maximum(best, chunk_best), np.maximum(part, c.max(axis=1))
             self._best = _BestMatches(rows, dice, containment, best, col, part)
         return self._best
 
@@ -440,12 +441,9 @@ class PairScorer:
         if not self.use_mt or not self.n or not self.m:
             return self.w.skip
         best = self._best_matches()
-        if len(best.dice[0]) == self.m:
-            src_nearest = self._mt_distances(best.dice, best.containment).min(axis=1)
-        else:
-            src_nearest = np.full(len(best.rows), np.inf)
-            for chunk in _chunks(self.m):
-                src_nearest = np.minimum(src_nearest, self._mt_distances(*self._mt_similarities(best.rows, chunk)).min(axis=1))
+        # Distances fall as similarities rise (spreads are positive), so a row's nearest target is
+        # at its best Dice or its best containment, both already measured over every target.
+        src_nearest = self._mt_distances(best.dice_best, best.containment_best)
         columns = _sample(self.m)
         tgt_nearest = np.full(len(columns), np.inf)
         for chunk in _chunks(self.n):
