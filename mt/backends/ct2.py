@@ -221,15 +221,7 @@ class CT2Backend:
             return []
         source = self.tokens.encode(sentences)
         max_decoding_length = self._decoding_length(options)
-        results = self.translator.translate_batch(
-            source,
-            target_prefix=[self.tokens.target_prefix] * len(source) if self.tokens.target_prefix else None,
-            max_batch_size=self._sub_batch(len(source), options.beams),
-            beam_size=options.beams,
-            max_decoding_length=max_decoding_length,
-            no_repeat_ngram_size=options.no_repeat_ngram_size,
-            repetition_penalty=options.repetition_penalty,
-        )
+        results = self._decode(source, self._lead_prefixes(len(source)), options, attention=False)
         hypotheses = [result.hypotheses[0] for result in results]
         texts = self.tokens.decode(hypotheses)
         return [Output(text.strip(), len(h) >= max_decoding_length) for text, h in zip(texts, hypotheses)]
@@ -262,8 +254,7 @@ class CT2Backend:
         that does not is forced too (`_after_prefix`), and that sentence decoded again.
         """
         source = self.tokens.encode(sentences)
-        lead = self.tokens.target_prefix
-        target_prefix = prefixes if prefixes is not None else ([lead] * len(sentences) if lead else None)
+        target_prefix = prefixes if prefixes is not None else self._lead_prefixes(len(sentences))
         results = self._decode(source, target_prefix, options, hypotheses, suppress)
         if prefixes is not None:
             glued = [i for i, (prefix, result) in enumerate(zip(prefixes, results)) if _continues_word(result.hypotheses[0], len(prefix))]
@@ -282,7 +273,14 @@ class CT2Backend:
             ])
         return out
 
-    def _decode(self, source, target_prefix, options: GenerationOptions, hypotheses: int, suppress) -> list:
+    def _lead_prefixes(self, count: int) -> list[list[str]] | None:
+        """The forced language code of every sentence, where the model has one."""
+        lead = self.tokens.target_prefix
+        return [lead] * count if lead else None
+
+    def _decode(self, source, target_prefix, options: GenerationOptions, hypotheses: int = 1, suppress=None,
+                attention: bool = True) -> list:
+        """One CTranslate2 call; attention only where a glossary term must be placed (it costs time)."""
         return self.translator.translate_batch(
             source,
             target_prefix=target_prefix,
@@ -293,7 +291,7 @@ class CT2Backend:
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty,
             suppress_sequences=suppress or None,
-            return_attention=True,
+            return_attention=attention,
         )
 
     def _after_prefix(self, source, prefixes: list[list[str]], options: GenerationOptions) -> list[list[str]]:
