@@ -50,6 +50,12 @@ class Candidate(NamedTuple):
     truncated: bool = False
 
 
+def continues_word(token: str) -> bool:
+    """Whether a target token carries on the previous word (SentencePiece: no ▁, a letter or digit):
+    such a token must not follow a forced glossary term."""
+    return bool(token) and token[0].isalnum()
+
+
 class Backend(Protocol):
     name: str  # "hf" or "ct2"
     model_id: str  # what the user asked for (hub id or local directory)

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time
 
-from mt.backends.base import Candidate, GenerationOptions, Output, choose_device
+from mt.backends.base import Candidate, GenerationOptions, Output, choose_device, continues_word
 from mt.cache import cache_root
 from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
@@ -309,7 +309,7 @@ class CT2Backend:
         extended = []
         for prefix, result in zip(prefixes, probe):
             nexts = [h[len(prefix)] for h in result.hypotheses if len(h) > len(prefix)]
-            boundary = next((token for token in nexts if not _continues_word([token], 0)), None)
+            boundary = next((token for token in nexts if not continues_word(token)), None)
             extended.append(prefix + [boundary] if boundary and len(prefix) < limit else prefix)
         return extended
 
@@ -319,8 +319,8 @@ ALTERNATIVES = 16
 
 
 def _continues_word(tokens: list[str], position: int) -> bool:
-    """Whether the token at `position` carries on the previous word (SentencePiece: no ▁, a letter or digit)."""
-    return position < len(tokens) and tokens[position][:1].isalnum()
+    """Whether there is a token at `position` and it carries on the previous word."""
+    return position < len(tokens) and continues_word(tokens[position])
 
 
 ABANDONED_AFTER_S = 6 * 3600  # far longer than converting any model takes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from mt.backends.base import Candidate, GenerationOptions, Output, choose_device
+from mt.backends.base import Candidate, GenerationOptions, Output, choose_device, continues_word
 from mt.io.errors import DariError
 from mt.models import ResolvedModel, model_limits, read_json
 
@@ -199,7 +199,7 @@ class HFBackend:
 
         if getattr(self, "_continuations", None) is None:
             tokens = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
-            self._continuations = torch.tensor([bool(t) and t[0].isalnum() for t in tokens], device=self.device)
+            self._continuations = torch.tensor([continues_word(t) for t in tokens], device=self.device)
         continuations = self._continuations
         longest = max(map(len, prefixes), default=0)
 
