@@ -8,7 +8,8 @@ the MT's path that the MT alone cannot settle:
   - where the two MT passes disagree: the second pass, allowed beads one size larger between
     confident 1-1 beads, changed the first pass's beads there, so that stretch is a close call;
   - around source sentences whose MT is blank or out of proportion with them (an MT of another
-    split of the text, or a line the engine left empty): there the MT says little or nothing;
+    split of the text, or a line the engine left empty): there the MT says little or nothing,
+    unless the path still pairs the sentence 1-1 with confidence (`aligner._unsettled`);
   - in a document whose MT barely tells translations from unrelated pairs (`weak_mt`), every
     bead that is not 1-1, and the neighbours of one-sided ones: merges and left-out sentences
     are where a weak MT errs.

@@ -79,3 +79,11 @@ def test_scope_all_embeds_every_sentence(encoded):
 def test_an_unknown_scope_is_refused():
     with pytest.raises(ValueError, match="embed_scope"):
         align(["가."], ["A."], mt=["A."], embed="none", embed_scope="some")
+
+
+def test_an_mt_line_out_of_proportion_that_still_matches_confidently_is_not_embedded(encoded):
+    ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
+    mt[5] = " ".join([mt[5]] * 3)  # three times as long, the same words
+    assert _unfitted_mt(ko, mt)[5]
+    assert align(ko, en, mt=mt, embed="fake") == align(ko, en, mt=mt, embed="none")
+    assert encoded == []
