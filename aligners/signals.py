@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from aligners.dp import bead_types
 from aligners.feature_sets import SetRows, gap_table, span_overlaps
 
 _WORD = re.compile(r"\w+")
@@ -37,6 +38,7 @@ _GATHER_CELLS = 4096  # cells whose span sets are gathered per sparse product ou
 _WINDOW_FILL = 50
 _EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
 _OVERLAP_COLUMNS = 256  # columns of a whole-document overlap block (calibration) computed at once
+_CHANCE_TABLE_CELLS = 1 << 21  # cells of one gap table measuring chance overlaps (8 MB)
 # Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
 # this many (the best match of a sentence still searches every column, a chunk at a time).
 _CALIBRATION_COLUMNS = 5000
@@ -305,6 +307,7 @@ class PairScorer:
         self._full = self.n * self.m <= _WHOLE_TABLE_PAIRS
         self._box = (0, self.n, 0, self.m) if self._full else None
         self._box_sizes = (1, 1)  # the longest spans (source, target) the window's tables serve
+        self._dp_sizes = (1, 1)  # the longest spans (source, target) the DP has announced (`window`)
         self._tables: dict[tuple, np.ndarray] = {}
         self.skip = skip if skip is not None else self._document_skip()
         self.length_sigma = length_sigma if length_sigma is not None else self._document_length_sigma()
@@ -320,8 +323,11 @@ class PairScorer:
         part of it (_WINDOW_FILL); sparser ones gather their own spans. Whole-document tables of
         small documents stay as they are.
         """
+        self._dp_sizes = (max(self._dp_sizes[0], sizes[0]), max(self._dp_sizes[1], sizes[1]))
         area = (min(row_stop, self.n) - max(row_start, 0)) * (min(col_stop, self.m) - max(col_start, 0))
         if self._full or area > _WINDOW_FILL * cells:
+            if self._full:  # whole-document tables built from now on serve every span the DP asks about
+                self._box_sizes = (max(self._box_sizes[0], sizes[0]), max(self._box_sizes[1], sizes[1]))
             yield
             return
         self._box = (max(row_start, 0), min(row_stop, self.n), max(col_start, 0), min(col_stop, self.m))
@@ -666,15 +672,53 @@ class PairScorer:
         the growth of random-set Dice with set sizes, damped as measured on FLORES.
         """
         level = self.calibrated("mt")[0]
-        spans = self.n - a + 1, self.m - b + 1
-        if min(spans) < 4 or spans[0] * spans[1] < _MIN_PAIRS_FOR_LEVEL:
+        if not self._chance_measurable(a, b):
             return min(level * (2.0 * a * b / (a + b)) ** self.w.mt_chance_power, 0.99)
         if (a, b) == (1, 1):
             return level
         if (a, b) not in self._chance:
-            dice = self._dice_matrix(_sample(spans[0]), a, b, _calibration_columns(spans[1]))
-            self._chance[(a, b)] = min(max(float(np.median(dice)), level), 0.99)
+            # Every shape of the DP's bead set at once (`dp.bead_types` for the spans it announced):
+            # one table of sentence pairs split by gap serves them all (`_chance_matrices`).
+            sizes = max(a, self._dp_sizes[0]), max(b, self._dp_sizes[1])
+            shapes = {(a, b)} | {(x, y) for x, y in bead_types(max(sizes)) if 1 <= x <= sizes[0] and 1 <= y <= sizes[1]}
+            shapes = sorted(s for s in shapes if s != (1, 1) and s not in self._chance and self._chance_measurable(*s))
+            for shape, dice in self._chance_matrices(shapes):
+                self._chance[shape] = min(max(float(np.median(dice)), level), 0.99)
         return self._chance[(a, b)]
+
+    def _chance_measurable(self, a: int, b: int) -> bool:
+        """Whether the document has enough a-spans and b-spans for the median to outvote true pairs."""
+        spans = self.n - a + 1, self.m - b + 1
+        return min(spans) >= 4 and spans[0] * spans[1] >= _MIN_PAIRS_FOR_LEVEL
+
+    def _chance_matrices(self, shapes: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], np.ndarray]]:
+        """Each shape and its MT Dice of sampled source a-spans against target b-spans (`_chance_dice`).
+
+        Where every target span is read, one gap table per block of targets, over the sampled
+        spans' rows of every shape, serves all shapes: a shape alone costs as many sparse products
+        again as its source spans hold sentences. Sampled columns (long documents) go shape by shape.
+        """
+        columns = {b: _calibration_columns(self.m - b + 1) for _, b in shapes}
+        if any(len(cols) < self.m - b + 1 for b, cols in columns.items()):
+            for a, b in shapes:
+                yield (a, b), self._dice_matrix(_sample(self.n - a + 1), a, b, columns[b])
+            return
+        ks, kt = max(a for a, _ in shapes), max(b for _, b in shapes)
+        starts = {a: _sample(self.n - a + 1) for a, _ in shapes}
+        src_rows = np.unique(np.concatenate([(s[:, None] + np.arange(a)).ravel() for a, s in starts.items()]))
+        at = {a: np.searchsorted(src_rows, s)[:, None] for a, s in starts.items()}
+        shared = {(a, b): np.empty((len(starts[a]), self.m - b + 1), dtype=np.float32) for a, b in shapes}
+        step = max(_CHANCE_TABLE_CELLS // (len(src_rows) * ks * kt), 1)
+        for first in range(0, self.m, step):
+            tgt_rows = np.arange(first, min(first + step + kt - 1, self.m))
+            table = gap_table(self.src.sets("grams"), src_rows, ks, self.tgt.sets("grams"), tgt_rows, kt)
+            for a, b in shapes:
+                stop = min(first + step, self.m - b + 1)
+                if stop > first:
+                    shared[(a, b)][:, first:stop] = span_overlaps(table, at[a], a, np.arange(stop - first)[None, :], b)
+        for a, b in shapes:
+            counts = self.src.span_counts("grams", a)[starts[a]][:, None] + self.tgt.span_counts("grams", b)[None, :]
+            yield (a, b), 2.0 * shared[(a, b)] / np.maximum(counts, 1.0)
 
     def _anchor_term(self, rows, cols, a, b):
         """+1 when the anchors of the two sides disagree completely, -1 when they all match, 0 if none."""
