@@ -226,19 +226,38 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
     return out[0], out[1]
 
 
-def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray, right_sizes: int,
-              weights: np.ndarray | None = None) -> np.ndarray:
-    """table[i, p, j, q]: features that left row left_rows[i] and right row right_rows[j] share (their
-    total `weights` on the left) whose last occurrence before is more than p rows back on the left
-    and more than q on the right, for p < left_sizes, q < right_sizes; rows are sorted ids.
+def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray, right_sizes: int) -> np.ndarray:
+    """table[i, p, j, q]: features that left row left_rows[i] and right row right_rows[j] share whose
+    last occurrence before is more than p rows back on the left and more than q on the right, for
+    p < left_sizes, q < right_sizes; rows are sorted ids.
 
     A span's union holds each feature once, at its first row there: the row s+p whose gap exceeds
     p. So the overlap of the left span s..s+a-1 and the right span t..t+b-1 is the sum over p < a,
     q < b of table[s+p, p, t+q, q] (`span_overlaps`), for every span size at once, from one
     sparse product of sentence pairs instead of one per pair of span sizes.
     """
-    product = left.by_gap(left_rows, left_sizes, weights) @ right.by_gap(right_rows, right_sizes).T
-    table = product.toarray().reshape(len(left_rows), left_sizes, len(right_rows), right_sizes)
+    shape = (len(left_rows), left_sizes, len(right_rows), right_sizes)
+    return _suffix_sums(left.by_gap(left_rows, left_sizes), right.by_gap(right_rows, right_sizes), shape)
+
+
+def weighted_gap_tables(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray,
+                        right_sizes: int, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`gap_table`, and the same table of the shared features' total `weights` (on the left), from one product.
+
+    Each left feature carries 1 + i·weight: the complex product's real part counts the shared
+    features and its imaginary part adds their weights, each exactly as a product of its own
+    would (x·1 and 1·1 - w·0 are exact), at little more than the cost of one.
+    """
+    shape = (len(left_rows), left_sizes, len(right_rows), right_sizes)
+    table = _suffix_sums(left.by_gap(left_rows, left_sizes, 1.0 + 1j * weights), right.by_gap(right_rows, right_sizes), shape)
+    return table.real.astype(np.float32), np.ascontiguousarray(table.imag)
+
+
+def _suffix_sums(left, right, shape: tuple[int, int, int, int]) -> np.ndarray:
+    """The product of rows split by gap (`SetRows.by_gap`) as table[i, p, j, q] of `shape`, summed
+    over the gap classes from p and from q up: features whose gaps exceed p and q."""
+    left_sizes, right_sizes = shape[1], shape[3]
+    table = (left @ right.T).toarray().reshape(shape)
     for p in range(left_sizes - 2, -1, -1):  # suffix sums over the gap classes of each side
         table[:, p] += table[:, p + 1]
     for q in range(right_sizes - 2, -1, -1):

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from aligners.dp import bead_types
-from aligners.feature_sets import SetRows, gap_table, span_overlaps
+from aligners.feature_sets import SetRows, gap_table, span_overlaps, weighted_gap_tables
 
 _WORD = re.compile(r"\w+")
 _WORD_CACHE = 65_536  # words whose n-grams are remembered (a document repeats its words)
@@ -410,27 +410,37 @@ class PairScorer:
     def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dice and containment of source sentences `rows` against target sentences `cols`."""
         src_total, tgt_total = self._idf_span_totals("src", 1), self._idf_span_totals("tgt", 1)
-        shared = self._overlap_matrix("grams", rows, 1, cols, 1, idf=True)
+        shared, weighted = self._overlap_matrix(rows, 1, cols, 1, idf=True)
         smaller = np.minimum(src_total[rows][:, None], tgt_total[cols][None, :])
-        return self._dice_matrix(rows, 1, 1, cols), shared / np.maximum(smaller, 1e-9)
+        return self._dice_from(shared, rows, 1, cols, 1), weighted / np.maximum(smaller, 1e-9)
 
     def _dice_matrix(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray) -> np.ndarray:
         """MT n-gram Dice of source a-spans starting at `rows` against target b-spans starting at `cols`."""
-        counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[cols][None, :]
-        return 2.0 * self._overlap_matrix("grams", rows, a, cols, b) / np.maximum(counts, 1.0)
+        return self._dice_from(self._overlap_matrix(rows, a, cols, b)[0], rows, a, cols, b)
 
-    def _overlap_matrix(self, name: str, rows: np.ndarray, a: int, cols: np.ndarray, b: int, idf: bool = False) -> np.ndarray:
-        """Features (IDF weight with `idf`) shared by every source a-span starting at `rows` and every
-        target b-span starting at `cols`, a bounded block of columns at a time."""
+    def _dice_from(self, shared: np.ndarray, rows: np.ndarray, a: int, cols: np.ndarray, b: int) -> np.ndarray:
+        """Dice of source a-spans starting at `rows` and target b-spans starting at `cols` sharing `shared` MT n-grams."""
+        counts = self.src.span_counts("grams", a)[rows][:, None] + self.tgt.span_counts("grams", b)[cols][None, :]
+        return 2.0 * shared / np.maximum(counts, 1.0)
+
+    def _overlap_matrix(self, rows: np.ndarray, a: int, cols: np.ndarray, b: int, idf: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """MT n-grams shared by every source a-span starting at `rows` and every target b-span starting
+        at `cols`, and with `idf` their IDF weight, a bounded block of columns at a time."""
         src_rows = np.unique(rows[:, None] + np.arange(a))
-        out = np.empty((len(rows), len(cols)), dtype=np.float64 if idf else np.float32)
+        out = np.empty((len(rows), len(cols)), dtype=np.float32)
+        weighted = np.empty((len(rows), len(cols))) if idf else None
+        src, tgt = self.src.sets("grams"), self.tgt.sets("grams")
         for chunk in range(0, len(cols), _OVERLAP_COLUMNS):
             part = cols[chunk : chunk + _OVERLAP_COLUMNS]
             tgt_rows = np.unique(part[:, None] + np.arange(b))
-            table = gap_table(self.src.sets(name), src_rows, a, self.tgt.sets(name), tgt_rows, b, self._idf_weights() if idf else None)
-            out[:, chunk : chunk + _OVERLAP_COLUMNS] = span_overlaps(
-                table, np.searchsorted(src_rows, rows)[:, None], a, np.searchsorted(tgt_rows, part)[None, :], b)
-        return out
+            left_at, right_at = np.searchsorted(src_rows, rows)[:, None], np.searchsorted(tgt_rows, part)[None, :]
+            if idf:
+                table, weight_table = weighted_gap_tables(src, src_rows, a, tgt, tgt_rows, b, self._idf_weights())
+                weighted[:, chunk : chunk + _OVERLAP_COLUMNS] = span_overlaps(weight_table, left_at, a, right_at, b)
+            else:
+                table = gap_table(src, src_rows, a, tgt, tgt_rows, b)
+            out[:, chunk : chunk + _OVERLAP_COLUMNS] = span_overlaps(table, left_at, a, right_at, b)
+        return out, weighted
 
     def _document_skip(self) -> float:
         """The cost of leaving a sentence unaligned, moved by how often this document seems to need it.
@@ -551,7 +561,8 @@ class PairScorer:
 
         The union of a source span s..s+a-1 holds each feature once, at its first row there, the
         row s+p whose gap exceeds p; so the overlap of an a-span and a b-span is the sum over
-        p < a, q < b of table[s+p, p, t+q, q], for every span size up to the window's.
+        p < a, q < b of table[s+p, p, t+q, q], for every span size up to the window's. MT
+        n-grams get both tables at once (`weighted_gap_tables`): Dice and containment read the same cells.
         """
         key = (name, idf)
         sizes = self._box_sizes
@@ -561,9 +572,12 @@ class PairScorer:
             r0, r1, c0, c1 = self._box
             ks, kt = max(sizes[0], a), max(sizes[1], b)
             self._box_sizes = ks, kt
-            weights = self._idf_weights() if idf else None
-            self._tables[key] = gap_table(self.src.sets(name), np.arange(r0, min(r1 + ks - 1, self.n)), ks,
-                                          self.tgt.sets(name), np.arange(c0, min(c1 + kt - 1, self.m)), kt, weights)
+            src_rows, tgt_rows = np.arange(r0, min(r1 + ks - 1, self.n)), np.arange(c0, min(c1 + kt - 1, self.m))
+            if name == "grams":
+                self._tables[(name, False)], self._tables[(name, True)] = weighted_gap_tables(
+                    self.src.sets(name), src_rows, ks, self.tgt.sets(name), tgt_rows, kt, self._idf_weights())
+            else:
+                self._tables[key] = gap_table(self.src.sets(name), src_rows, ks, self.tgt.sets(name), tgt_rows, kt)
         return self._tables[key]
 
     def _dice(self, name, rows, cols, a, b):
