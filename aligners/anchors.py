@@ -13,6 +13,7 @@ from mt.text.numbers import NUMBER_LANGS, number_values
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_HAS_DIGIT = re.compile(r"[0-9]")  # Latin tokens hold ASCII digits only
 
 
 def _numbers(text: str, lang: str) -> set[str]:
@@ -25,7 +26,7 @@ def _names(text: str, lang: str) -> set[str]:
     """Latin tokens; in Latin-script languages only capitalised or mixed-digit ones (names, acronyms)."""
     tokens = _LATIN.findall(text)
     if lang != "ko":
-        tokens = [t for t in tokens if t[0].isupper() or any(c.isdigit() for c in t)]
+        tokens = [t for t in tokens if t[0].isupper() or _HAS_DIGIT.search(t)]
     return {t.lower() for t in tokens if len(t) > 1}
 
 

@@ -132,8 +132,9 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, w
         raise ValueError("no alignment path inside the band")
     path = []
     i, j = n, m
+    starts, lows = band.start.tolist(), band.lo.tolist()  # the path's cells are in the band: index them directly
     while i or j:
-        move = back[band.index(np.array([i]), np.array([j]))[0]]
+        move = back[starts[i] + j - lows[i]]
         a, b = INSERTION if move < 0 else moves[move]
         path.append(((a, b), i, j))
         i, j = i - a, j - b
@@ -160,6 +161,7 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
     back = np.full(size, -1, dtype=np.int8)  # move index, or -1 for an insertion
     span_rows = max((a for a, _ in moves), default=0)
     span_cols = max((b for _, b in moves), default=0)
+    starts, lows, highs = band.start.tolist(), band.lo.tolist(), band.hi.tolist()  # read a row at a time: Python ints
     for first, last in _row_chunks(band, span_rows, span_cols):
         s0 = band.start[first]
         rows = np.repeat(np.arange(first, last), band.hi[first:last] - band.lo[first:last])
@@ -177,7 +179,7 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
                     prev[k, ok] = p
                     step[k, ok] = cost(rows[ok], cols[ok], a, b)
         for i in range(first, last):
-            s, e = band.start[i], band.start[i + 1]
+            s, e = starts[i], starts[i + 1]
             if e == s:
                 continue
             if i == 0:
@@ -187,8 +189,8 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
             else:
                 cand = dp[prev[:, s - s0 : e - s0]] + step[:, s - s0 : e - s0]
                 best = cand.argmin(axis=0)
-                base = np.take_along_axis(cand, best[None], axis=0)[0]
-            offset = cum_ins[band.lo[i] : band.hi[i]]
+                base = cand.min(axis=0)  # the value argmin picks
+            offset = cum_ins[lows[i] : highs[i]]
             vals = base - offset
             running = np.minimum.accumulate(vals)
             dp[s:e] = running + offset

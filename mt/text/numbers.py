@@ -384,7 +384,19 @@ def _next_to_digits(text: str, tokens: list[re.Match], i: int) -> bool:
     return False
 
 
+# Every English reading starts at a digit or at one of these words standing alone (a maximal run
+# of letters, as `_EN_TOKEN` cuts them): a text with neither has no number, and most sentences
+# are read without tokenising them.
+_EN_NUMBER_WORD = re.compile(
+    r"(?<![A-Za-z])(?ai:" + "|".join(sorted({*_EN_SMALL, *_EN_TENS, "hundred", *_EN_SCALE, "twice", *_MONTHS}, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
+_DIGIT = re.compile(r"\d")
+
+
 def _english(text: str, taken: _Taken) -> list[Number]:
+    if not (_DIGIT.search(text) or _EN_NUMBER_WORD.search(text)):
+        return []
     tokens = [t for t in _EN_TOKEN.finditer(text) if not taken.overlaps(*t.span())]
     found = []
     for phrase in _english_phrases(text, tokens):
@@ -415,11 +427,12 @@ def extract_numbers(text: str, lang: str) -> list[Number]:
         raise ValueError(f"unsupported language {lang!r}: expected 'ko' or 'en'")
     numbers = []
     taken = _Taken(len(text))
-    for match in _DATE.finditer(text):
-        taken.add(*match.span())
-        for group in (1, 2, 3):
-            numbers.append(Number(float(match.group(group)), match.start(group), match.end(group), match.group(group)))
-    numbers.extend(_clocks(text, lang, taken))
+    if _DIGIT.search(text):  # dates and clock readings start at a digit
+        for match in _DATE.finditer(text):
+            taken.add(*match.span())
+            for group in (1, 2, 3):
+                numbers.append(Number(float(match.group(group)), match.start(group), match.end(group), match.group(group)))
+        numbers.extend(_clocks(text, lang, taken))
     for number in _korean(text, taken) if lang == "ko" else _english(text, taken):
         numbers.append(replace(number, unit=_unit_after(text, number.end, lang)))
     return sorted(numbers, key=lambda n: (n.start, n.end))
