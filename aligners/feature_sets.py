@@ -18,6 +18,9 @@ _POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks o
 _MAX_GAP = 65_535  # gaps are stored as uint16: any longer one reads as this
 # Blocks of up to this many rows get their gaps from the rows' gaps; larger ones measure them anew.
 _DERIVED_GAP_FACTOR = 4096
+# A pair of rows sharing a feature costs a sparse product about this many times what a pair of
+# rows costs a dense one (measured, one thread): the break-even density of a feature (`_dense_product`).
+_DENSE_GAIN = 100.0
 
 
 class SetRows:
@@ -253,16 +256,65 @@ def weighted_gap_tables(left: SetRows, left_rows: np.ndarray, left_sizes: int, r
     return table.real.astype(np.float32), np.ascontiguousarray(table.imag)
 
 
+def union_gap_table(left_unions: list, right: SetRows, right_rows: np.ndarray, right_sizes: int) -> np.ndarray:
+    """table[k, j, q]: features that row k of the stacked `left_unions` (CSRs such as `SetRows.unions`
+    gives) shares with right row right_rows[j] whose last occurrence before is more than q rows back.
+
+    The overlap of union k with the right span t..t+b-1 is the sum over q < b of table[k, t+q, q]:
+    spans of one side split by gap, the other side's taken as they are, for every b at once.
+    """
+    from scipy import sparse
+
+    left = sparse.vstack(left_unions, format="csr")
+    return _suffix_sums(left, right.by_gap(right_rows, right_sizes), (left.shape[0], 1, len(right_rows), right_sizes))[:, 0]
+
+
 def _suffix_sums(left, right, shape: tuple[int, int, int, int]) -> np.ndarray:
     """The product of rows split by gap (`SetRows.by_gap`) as table[i, p, j, q] of `shape`, summed
     over the gap classes from p and from q up: features whose gaps exceed p and q."""
     left_sizes, right_sizes = shape[1], shape[3]
-    table = (left @ right.T).toarray().reshape(shape)
+    table = _dense_product(left, right).reshape(shape)
     for p in range(left_sizes - 2, -1, -1):  # suffix sums over the gap classes of each side
         table[:, p] += table[:, p + 1]
     for q in range(right_sizes - 2, -1, -1):
         table[:, :, :, q] += table[:, :, :, q + 1]
     return table
+
+
+def _dense_product(left, right) -> np.ndarray:
+    """left @ right.T as an array, for CSRs of 0/1 counts (left may carry other values).
+
+    A sparse product costs a few nanoseconds per pair of rows sharing a feature, a dense one a
+    few hundredths per pair of rows: features frequent on both sides (" th", "the", "w the"
+    share most pairs of sentences) go through a dense product, the rest through the sparse one.
+    Counts are whole numbers, so the two parts add up exactly. Left values other than counts
+    (weights) keep the sparse product alone: a dense one would add them in another order.
+    """
+    if left.dtype != np.float32 or not left.nnz or not right.nnz:
+        return (left @ right.T).toarray()
+    width = left.shape[1]
+    pairs = np.bincount(left.indices, minlength=width).astype(np.float64) * np.bincount(right.indices, minlength=width)
+    frequent = pairs * _DENSE_GAIN > float(left.shape[0]) * right.shape[0]
+    if not frequent.any():
+        return (left @ right.T).toarray()
+    from scipy import sparse
+
+    column = np.cumsum(frequent) - 1  # dense column of each frequent feature
+    dense_left, dense_right = (_dense_columns(side, frequent, column) for side in (left, right))
+    keep = ~frequent[left.indices]
+    rows = np.repeat(np.arange(left.shape[0]), np.diff(left.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=left.shape[0]))])
+    rare = sparse.csr_matrix((left.data[keep], left.indices[keep], indptr), shape=left.shape)
+    return (rare @ right.T).toarray() + dense_left @ dense_right.T
+
+
+def _dense_columns(matrix, frequent: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """The `frequent` features of each row of a CSR, as dense columns."""
+    out = np.zeros((matrix.shape[0], int(frequent.sum())), dtype=np.float32)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    pick = frequent[matrix.indices]
+    out[rows[pick], column[matrix.indices[pick]]] = matrix.data[pick]
+    return out
 
 
 def span_overlaps(table: np.ndarray, left_at: np.ndarray, a: int, right_at: np.ndarray, b: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from aligners.dp import bead_types
-from aligners.feature_sets import SetRows, gap_table, span_overlaps, weighted_gap_tables
+from aligners.feature_sets import SetRows, gap_table, span_overlaps, union_gap_table, weighted_gap_tables
 
 _WORD = re.compile(r"\w+")
 _WORD_CACHE = 65_536  # words whose n-grams are remembered (a document repeats its words)
@@ -708,28 +708,31 @@ class PairScorer:
     def _chance_matrices(self, shapes: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], np.ndarray]]:
         """Each shape and its MT Dice of sampled source a-spans against target b-spans (`_chance_dice`).
 
-        Where every target span is read, one gap table per block of targets, over the sampled
-        spans' rows of every shape, serves all shapes: a shape alone costs as many sparse products
-        again as its source spans hold sentences. Sampled columns (long documents) go shape by shape.
+        Where every target span is read, the sampled spans of every size, as unions, against the
+        targets split by gap (`feature_sets.union_gap_table`) serve all shapes from one product
+        per block of targets: a shape alone costs a product again. Sampled columns (long
+        documents) go shape by shape.
         """
         columns = {b: _calibration_columns(self.m - b + 1) for _, b in shapes}
         if any(len(cols) < self.m - b + 1 for b, cols in columns.items()):
             for a, b in shapes:
                 yield (a, b), self._dice_matrix(_sample(self.n - a + 1), a, b, columns[b])
             return
-        ks, kt = max(a for a, _ in shapes), max(b for _, b in shapes)
-        starts = {a: _sample(self.n - a + 1) for a, _ in shapes}
-        src_rows = np.unique(np.concatenate([(s[:, None] + np.arange(a)).ravel() for a, s in starts.items()]))
-        at = {a: np.searchsorted(src_rows, s)[:, None] for a, s in starts.items()}
+        sizes = sorted({a for a, _ in shapes})
+        kt = max(b for _, b in shapes)
+        starts = {a: _sample(self.n - a + 1) for a in sizes}
+        first_row = dict(zip(sizes, np.cumsum([0] + [len(starts[a]) for a in sizes]).tolist()))
+        unions = [self.src.sets("grams").unions(starts[a], a) for a in sizes]
+        count = sum(len(starts[a]) for a in sizes)
         shared = {(a, b): np.empty((len(starts[a]), self.m - b + 1), dtype=np.float32) for a, b in shapes}
-        step = max(_CHANCE_TABLE_CELLS // (len(src_rows) * ks * kt), 1)
+        step = max(_CHANCE_TABLE_CELLS // (count * kt), 1)
         for first in range(0, self.m, step):
-            tgt_rows = np.arange(first, min(first + step + kt - 1, self.m))
-            table = gap_table(self.src.sets("grams"), src_rows, ks, self.tgt.sets("grams"), tgt_rows, kt)
+            table = union_gap_table(unions, self.tgt.sets("grams"), np.arange(first, min(first + step + kt - 1, self.m)), kt)
             for a, b in shapes:
-                stop = min(first + step, self.m - b + 1)
-                if stop > first:
-                    shared[(a, b)][:, first:stop] = span_overlaps(table, at[a], a, np.arange(stop - first)[None, :], b)
+                stop = min(first + step, self.m - b + 1) - first
+                if stop > 0:
+                    rows = table[first_row[a] : first_row[a] + len(starts[a])]
+                    shared[(a, b)][:, first : first + stop] = sum(rows[:, q : q + stop, q] for q in range(b))
         for a, b in shapes:
             counts = self.src.span_counts("grams", a)[starts[a]][:, None] + self.tgt.span_counts("grams", b)[None, :]
             yield (a, b), 2.0 * shared[(a, b)] / np.maximum(counts, 1.0)
