@@ -161,9 +161,11 @@ def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anc
     scorer = build_scorer(src, tgt, mt, NO_EMBED if selective else embed, max_merge, src_lang, tgt_lang, weights, anchors,
                           encode_spans, src_kinds, tgt_kinds)
     types = bead_types(max_merge)
-    first = path = align_path(scorer, types, radius)
     if gap_merge is None:
         gap_merge = max_merge + 1 if max_merge > 1 else max_merge
+    if gap_merge > max_merge:
+        scorer.expect_spans((gap_merge, gap_merge))
+    first = path = align_path(scorer, types, radius)
     if gap_merge > max_merge:
         ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
         anchored = np.zeros(len(path), dtype=bool)

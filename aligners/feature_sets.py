@@ -9,6 +9,7 @@ product of span matrices grows with the square of the text.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Iterable
 
@@ -182,7 +183,11 @@ class SetRows:
             lo, hi = self.indptr[first], self.indptr[stop]
             row = np.repeat(np.arange(stop - first), np.diff(self.indptr[first : stop + 1]))
             gaps = self.gaps()[lo:hi]
-            value = np.ones(hi - lo) if weights is None else weights[self.indices[lo:hi]]
+            if weights is None:  # counts: one count per gap class, summed from p up (whole numbers: exact)
+                classes = np.bincount(row * size + np.minimum(gaps, size) - 1, minlength=(stop - first) * size)
+                per_row[first:stop] = np.cumsum(classes.reshape(-1, size)[:, ::-1], axis=1)[:, ::-1]
+                continue
+            value = weights[self.indices[lo:hi]]
             for p in range(size):
                 per_row[first:stop, p] = np.bincount(row, weights=np.where(gaps > p, value, 0.0), minlength=stop - first)
         total = max(n - size + 1, 0)
@@ -208,9 +213,11 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
         ids = array("i")
         sizes = array("q", [0])
         for features in sets:
-            before = len(ids)
-            ids.extend(vocab.setdefault(f, len(vocab)) for f in features)
-            sizes.append(len(ids) - before)
+            features = features if isinstance(features, (set, frozenset)) else set(features)
+            # set and dict operations, not a Python loop per feature: most are known already
+            vocab.update(zip(features.difference(vocab), itertools.count(len(vocab))))
+            ids.extend(map(vocab.__getitem__, features))
+            sizes.append(len(features))
         sides.append((ids, np.cumsum(np.frombuffer(sizes, dtype=np.int64))))
     rank = np.empty(len(vocab), dtype=np.int32)
     rank[[vocab[f] for f in sorted(vocab)]] = np.arange(len(vocab), dtype=np.int32)

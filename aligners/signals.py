@@ -337,6 +337,11 @@ class PairScorer:
         finally:
             self._box, self._tables = None, {}
 
+    def expect_spans(self, sizes: tuple[int, int]) -> None:
+        """A later DP pass here will ask about spans of up to `sizes` (source, target) sentences: the
+        chance overlaps of its bead shapes are then measured with the first pass's, in one go (`_chance_dice`)."""
+        self._dp_sizes = (max(self._dp_sizes[0], sizes[0]), max(self._dp_sizes[1], sizes[1]))
+
     def calibrated(self, name: str) -> tuple[float, float]:
         """(level of unrelated pairs, how much higher a typical translation scores) for this document.
 

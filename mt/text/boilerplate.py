@@ -118,7 +118,7 @@ def boilerplate_kind(text: str, lang: str) -> str | None:
             return kind
     if lang in DATELINES and DATELINES[lang].fullmatch(stripped):
         return "dateline"
-    if _EMAIL.search(stripped):
+    if "@" in stripped and _EMAIL.search(stripped):  # the search tries every word for an address
         return "email"
     if _WEB.search(stripped):
         return "web"
