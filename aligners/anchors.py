@@ -13,7 +13,7 @@ from mt.text.numbers import NUMBER_LANGS, number_values
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_HAS_DIGIT = re.compile(r"[0-9]")  # Latin tokens hold ASCII digits only
+_HAS_DIGIT = re.compile(r"[0-9]")  # the digits Latin tokens hold
 
 
 def _numbers(text: str, lang: str) -> set[str]:
@@ -26,7 +26,8 @@ def _names(text: str, lang: str) -> set[str]:
     """Latin tokens; in Latin-script languages only capitalised or mixed-digit ones (names, acronyms)."""
     tokens = _LATIN.findall(text)
     if lang != "ko":
-        tokens = [t for t in tokens if t[0].isupper() or _HAS_DIGIT.search(t)]
+        has_digit = _HAS_DIGIT.search if _HAS_DIGIT.search(text) else lambda _: False  # most sentences have none
+        tokens = [t for t in tokens if t[0].isupper() or has_digit(t)]
     return {t.lower() for t in tokens if len(t) > 1}
 
 

@@ -220,9 +220,8 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
         for first in range(0, len(indptr) - 1, _POOL_CHUNK_ROWS):  # each row's ids in sorted order, a chunk of rows at a time
             last = min(first + _POOL_CHUNK_ROWS, len(indptr) - 1)
             lo, hi = indptr[first], indptr[last]
-            row = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(indptr[first : last + 1]))
-            chunk = rank[renumbered[lo:hi]]
-            renumbered[lo:hi] = chunk[np.lexsort((chunk, row))]
+            row = np.repeat(np.arange(last - first, dtype=np.int64), np.diff(indptr[first : last + 1])) * width
+            renumbered[lo:hi] = np.sort(rank[renumbered[lo:hi]] + row) - row  # rows stay in place: sorted within each
         out.append(SetRows(indptr, renumbered, width))
     return out[0], out[1]
 

@@ -388,8 +388,8 @@ def _next_to_digits(text: str, tokens: list[re.Match], i: int) -> bool:
 # of letters, as `_EN_TOKEN` cuts them): a text with neither has no number, and most sentences
 # are read without tokenising them.
 _EN_NUMBER_WORD = re.compile(
-    r"(?<![A-Za-z])(?ai:" + "|".join(sorted({*_EN_SMALL, *_EN_TENS, "hundred", *_EN_SCALE, "twice", *_MONTHS}, key=len, reverse=True))
-    + r")(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:(?ai:" + "|".join(sorted({*_EN_SMALL, *_EN_TENS, "hundred", *_EN_SCALE, "twice"}, key=len, reverse=True))
+    + ")|" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![A-Za-z])"  # months as written: "may" is a verb
 )
 _DIGIT = re.compile(r"\d")
 
