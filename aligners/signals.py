@@ -716,8 +716,17 @@ class PairScorer:
         Where every target span is read, the sampled spans of every size, as unions, against the
         targets split by gap (`feature_sets.union_gap_table`) serve all shapes from one product
         per block of targets: a shape alone costs a product again. Sampled columns (long
-        documents) go shape by shape.
+        documents) go shape by shape. A whole-document table the DP built (small documents, coarse
+        levels) already holds every pair: shapes it serves are read from it.
         """
+        table = self._tables.get(("grams", False)) if self._full else None
+        if table is not None:  # a whole-document table holds every pair already
+            for a, b in [s for s in shapes if s[0] <= table.shape[1] and s[1] <= table.shape[3]]:
+                starts, cols = _sample(self.n - a + 1), np.arange(self.m - b + 1)
+                yield (a, b), self._dice_from(span_overlaps(table, starts[:, None], a, cols[None, :], b), starts, a, cols, b)
+            shapes = [s for s in shapes if s[0] > table.shape[1] or s[1] > table.shape[3]]
+            if not shapes:
+                return
         columns = {b: _calibration_columns(self.m - b + 1) for _, b in shapes}
         if any(len(cols) < self.m - b + 1 for b, cols in columns.items()):
             for a, b in shapes:
