@@ -702,7 +702,7 @@ class PairScorer:
             shapes = {(a, b)} | {(x, y) for x, y in bead_types(max(sizes)) if 1 <= x <= sizes[0] and 1 <= y <= sizes[1]}
             shapes = sorted(s for s in shapes if s != (1, 1) and s not in self._chance and self._chance_measurable(*s))
             for shape, dice in self._chance_matrices(shapes):
-                self._chance[shape] = min(max(float(np.median(dice)), level), 0.99)
+                self._chance[shape] = min(max(float(np.median(dice, overwrite_input=True)), level), 0.99)  # dice is ours
         return self._chance[(a, b)]
 
     def _chance_measurable(self, a: int, b: int) -> bool:

@@ -434,7 +434,8 @@ def extract_numbers(text: str, lang: str) -> list[Number]:
                 numbers.append(Number(float(match.group(group)), match.start(group), match.end(group), match.group(group)))
         numbers.extend(_clocks(text, lang, taken))
     for number in _korean(text, taken) if lang == "ko" else _english(text, taken):
-        numbers.append(replace(number, unit=_unit_after(text, number.end, lang)))
+        unit = _unit_after(text, number.end, lang)
+        numbers.append(replace(number, unit=unit) if unit else number)  # most have none: no copy
     return sorted(numbers, key=lambda n: (n.start, n.end))
 
 
