@@ -22,6 +22,7 @@ _DERIVED_GAP_FACTOR = 4096
 # A pair of rows sharing a feature costs a sparse product about this many times what a pair of
 # rows costs a dense one (measured, one thread): the break-even density of a feature (`_dense_product`).
 _DENSE_GAIN = 100.0
+_DENSE_MIN_PAIRS = 4  # pairs of rows per feature of the vocabulary for the dense part to be worth looking for
 
 
 class SetRows:
@@ -287,9 +288,10 @@ def _dense_product(left, right) -> np.ndarray:
     Counts are whole numbers, so the two parts add up exactly. Left values other than counts
     (weights) keep the sparse product alone: a dense one would add them in another order.
     """
-    if left.dtype != np.float32 or not left.nnz or not right.nnz:
-        return (left @ right.T).toarray()
     width = left.shape[1]
+    # Counting features costs a pass over the vocabulary: only products of more pairs of rows may gain.
+    if left.dtype != np.float32 or float(left.shape[0]) * right.shape[0] < _DENSE_MIN_PAIRS * width:
+        return (left @ right.T).toarray()
     pairs = np.bincount(left.indices, minlength=width).astype(np.float64) * np.bincount(right.indices, minlength=width)
     frequent = pairs * _DENSE_GAIN > float(left.shape[0]) * right.shape[0]
     if not frequent.any():

@@ -38,7 +38,7 @@ _GATHER_CELLS = 4096  # cells whose span sets are gathered per sparse product ou
 _WINDOW_FILL = 50
 _EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
 _OVERLAP_COLUMNS = 256  # columns of a whole-document overlap block (calibration) computed at once
-_CHANCE_TABLE_CELLS = 1 << 21  # cells of one gap table measuring chance overlaps (8 MB)
+_CHANCE_TABLE_CELLS = 1 << 20  # cells of one table measuring chance overlaps (4 MB)
 # Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
 # this many (the best match of a sentence still searches every column, a chunk at a time).
 _CALIBRATION_COLUMNS = 5000
