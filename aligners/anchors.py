@@ -26,8 +26,10 @@ def _names(text: str, lang: str) -> set[str]:
     """Latin tokens; in Latin-script languages only capitalised or mixed-digit ones (names, acronyms)."""
     tokens = _LATIN.findall(text)
     if lang != "ko":
-        has_digit = _HAS_DIGIT.search if _HAS_DIGIT.search(text) else lambda _: False  # most sentences have none
-        tokens = [t for t in tokens if t[0].isupper() or has_digit(t)]
+        if _HAS_DIGIT.search(text):
+            tokens = [t for t in tokens if t[0].isupper() or _HAS_DIGIT.search(t)]
+        else:  # most sentences: no token to search for a digit
+            tokens = [t for t in tokens if t[0].isupper()]
     return {t.lower() for t in tokens if len(t) > 1}
 
 

@@ -286,10 +286,11 @@ def _dense_product(left, right) -> np.ndarray:
     few hundredths per pair of rows: features frequent on both sides (" th", "the", "w the"
     share most pairs of sentences) go through a dense product, the rest through the sparse one.
     Counts are whole numbers, so the two parts add up exactly. Left values other than counts
-    (weights) keep the sparse product alone: a dense one would add them in another order.
+    (weights) keep the sparse product alone: a dense one would add them in another order. So do
+    products of fewer pairs of rows than _DENSE_MIN_PAIRS per feature of the vocabulary (a
+    long document's calibration blocks): counting the features would cost more than it saves.
     """
     width = left.shape[1]
-    # Counting features costs a pass over the vocabulary: only products of more pairs of rows may gain.
     if left.dtype != np.float32 or float(left.shape[0]) * right.shape[0] < _DENSE_MIN_PAIRS * width:
         return (left @ right.T).toarray()
     pairs = np.bincount(left.indices, minlength=width).astype(np.float64) * np.bincount(right.indices, minlength=width)

@@ -697,7 +697,7 @@ class PairScorer:
             return level
         if (a, b) not in self._chance:
             # Every shape of the DP's bead set at once (`dp.bead_types` for the spans it announced):
-            # one table of sentence pairs split by gap serves them all (`_chance_matrices`).
+            # one product serves them all (`_chance_matrices`).
             sizes = max(a, self._dp_sizes[0]), max(b, self._dp_sizes[1])
             shapes = {(a, b)} | {(x, y) for x, y in bead_types(max(sizes)) if 1 <= x <= sizes[0] and 1 <= y <= sizes[1]}
             shapes = sorted(s for s in shapes if s != (1, 1) and s not in self._chance and self._chance_measurable(*s))
