@@ -30,11 +30,14 @@ class BoilerplatePairs:
         self.m = len(tgt)
         self.src_group = np.array([_GROUP[kind] if kind else -1 for kind in src_kinds], dtype=np.int64)
         self.tgt_group = np.array([_GROUP[kind] if kind else -1 for kind in tgt_kinds], dtype=np.int64)
-        tgt_anchors = {j: boilerplate_anchors(tgt[j]) for j in np.flatnonzero(self.tgt_group >= 0)}
-        keys = []
-        for i in np.flatnonzero(self.src_group >= 0):
-            anchors = boilerplate_anchors(src[i])
-            keys += [i * self.m + j for j, other in tgt_anchors.items() if self.tgt_group[j] == self.src_group[i] and anchors & other]
+        holding: dict[tuple[int, str], list[int]] = {}  # (kind group, anchor) -> target lines with it
+        for j in np.flatnonzero(self.tgt_group >= 0).tolist():
+            for anchor in boilerplate_anchors(tgt[j]):
+                holding.setdefault((int(self.tgt_group[j]), anchor), []).append(j)
+        keys = set()
+        for i in np.flatnonzero(self.src_group >= 0).tolist():
+            group = int(self.src_group[i])
+            keys.update(i * self.m + j for anchor in boilerplate_anchors(src[i]) for j in holding.get((group, anchor), ()))
         self.paired = np.array(sorted(keys), dtype=np.int64)
 
     def price(self, cost: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -320,9 +320,12 @@ def _dense_columns(matrix, frequent: np.ndarray, column: np.ndarray) -> np.ndarr
 def span_overlaps(table: np.ndarray, left_at: np.ndarray, a: int, right_at: np.ndarray, b: int) -> np.ndarray:
     """Overlap of left a-spans and right b-spans from a `gap_table`; `left_at`/`right_at` give each
     span's first row as a position in the table's rows (broadcast against each other)."""
-    out = table[left_at, 0, right_at, 0]
+    _, left_sizes, right_count, right_sizes = table.shape
+    flat, row = table.ravel(), left_sizes * right_count * right_sizes
+    at = left_at * row + right_at * right_sizes  # flat index of table[left_at, 0, right_at, 0]
+    out = flat[at]
     for p in range(a):
         for q in range(b):
-            if p or q:
-                out = out + table[left_at + p, p, right_at + q, q]
+            if p or q:  # table[left_at + p, p, right_at + q, q]
+                out = out + flat[at + (p * row + p * right_count * right_sizes + q * right_sizes + q)]
     return out
