@@ -392,12 +392,16 @@ _EN_NUMBER_WORD = re.compile(
     + ")|" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![A-Za-z])"  # months as written: "may" is a verb
 )
 _DIGIT = re.compile(r"\d")
+# Tokens a reading may use; any other word only separates them, and so does the text it leaves
+# between the ones kept (no gap joining two tokens of a phrase holds a letter).
+_EN_READ_WORDS = {*_EN_SMALL, *_EN_TENS, "hundred", *_EN_SCALE, "a", "and", "twice"}
 
 
 def _english(text: str, taken: _Taken) -> list[Number]:
     if not (_DIGIT.search(text) or _EN_NUMBER_WORD.search(text)):
         return []
-    tokens = [t for t in _EN_TOKEN.finditer(text) if not taken.overlaps(*t.span())]
+    tokens = [t for t in _EN_TOKEN.finditer(text)
+              if ((word := t.group())[0].isdigit() or word.lower() in _EN_READ_WORDS or word in _MONTHS) and not taken.overlaps(*t.span())]
     found = []
     for phrase in _english_phrases(text, tokens):
         words = [t.group().lower() for t in phrase]
