@@ -168,6 +168,11 @@ class SetRows:
 
         A feature counts at its first row in the span, the row s+p where its gap exceeds p.
         """
+        return self.union_sizes_upto(size, weights)[-1]
+
+    def union_sizes_upto(self, size: int, weights: np.ndarray | None = None) -> list[np.ndarray]:
+        """`union_sizes` of every size from 1 to `size`, from one pass over the rows (each adds the
+        same terms in the same order as on its own)."""
         n = len(self)
         per_row = np.zeros((n, size))  # [r, p]: features (weight) of row r with a gap over p
         for first in range(0, n, _POOL_CHUNK_ROWS):
@@ -182,11 +187,12 @@ class SetRows:
             value = weights[self.indices[lo:hi]]
             for p in range(size):
                 per_row[first:stop, p] = np.bincount(row, weights=np.where(gaps > p, value, 0.0), minlength=stop - first)
-        total = max(n - size + 1, 0)
-        out = np.zeros(total)
+        out, sizes = np.zeros(n), []
         for p in range(size):
-            out += per_row[p : p + total, p]
-        return out
+            total = max(n - p, 0)  # starts of spans of p + 1 rows
+            out = out[:total] + per_row[p : p + total, p]
+            sizes.append(out)
+        return sizes
 
     def document_frequency(self) -> np.ndarray:
         """How many rows hold each feature."""

@@ -607,8 +607,10 @@ class PairScorer:
     def _idf_span_totals(self, side: str, size: int) -> np.ndarray:
         """IDF weight of all MT n-grams of each run of `size` rows of side "src" or "tgt"."""
         key = (side, size)
-        if key not in self._idf_totals:
-            self._idf_totals[key] = getattr(self, side).sets("grams").union_sizes(size, self._idf_weights())
+        if key not in self._idf_totals:  # every size the DP announced at once: one pass over the rows
+            sizes = max(size, self._dp_sizes[0 if side == "src" else 1])
+            for k, totals in enumerate(getattr(self, side).sets("grams").union_sizes_upto(sizes, self._idf_weights()), 1):
+                self._idf_totals.setdefault((side, k), totals)
         return self._idf_totals[key]
 
     def _containment(self, rows, cols, a, b):
