@@ -7,9 +7,10 @@ the MT's path that the MT alone cannot settle:
 
   - where the two MT passes disagree: the second pass, allowed beads one size larger between
     confident 1-1 beads, changed the first pass's beads there, so that stretch is a close call;
-  - around source sentences whose MT is blank or out of proportion with them (an MT of another
+  - at source sentences whose MT is blank or out of proportion with them (an MT of another
     split of the text, or a line the engine left empty): there the MT says little or nothing,
-    unless the path still pairs the sentence 1-1 with confidence (`aligner._unsettled`);
+    unless the path still pairs the sentence 1-1 with confidence (`aligner._unsettled`); the
+    neighbouring steps join where the path left the sentence out;
   - in a document whose MT barely tells translations from unrelated pairs (`weak_mt`), every
     bead that is not 1-1, and the neighbours of one-sided ones: merges and left-out sentences
     are where a weak MT errs.
@@ -47,13 +48,15 @@ def unsure_steps(path: list[Step], first_pass: list[Step], unfitted_src: np.ndar
     unsure = np.array([step not in earlier for step in path], dtype=bool)
     if not path:
         return unsure
+    shapes = np.array([shape for shape, _, _ in path])
     unfitted = np.flatnonzero(unfitted_src)
     if len(unfitted):
-        # The first step ending after a source sentence holds it (steps are consecutive).
-        holding = np.searchsorted(np.array([i for _, i, _ in path]), unfitted, side="right")
-        unsure[_with_neighbours(np.unique(holding), len(path))] = True
+        # The first step ending after a source sentence holds it (steps are consecutive). A sentence
+        # the path pairs has its counterpart in its own bead; one it leaves out, in a neighbouring one.
+        holding = np.unique(np.searchsorted(np.array([i for _, i, _ in path]), unfitted, side="right"))
+        unsure[holding] = True
+        unsure[_with_neighbours(holding[(shapes[holding] == 0).any(axis=1)], len(path))] = True
     if weak_mt:
-        shapes = np.array([shape for shape, _, _ in path])
         unsure |= (shapes != 1).any(axis=1)
         unsure[_with_neighbours(np.flatnonzero((shapes == 0).any(axis=1)), len(path))] = True
     return unsure

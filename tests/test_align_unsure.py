@@ -17,13 +17,13 @@ def test_steps_the_second_pass_changed_are_unsure():
     assert unsure_steps(PATH, first, np.zeros(5, bool), weak_mt=False).tolist() == [False, True, False, False, False]
 
 
-def test_a_blank_mt_line_makes_its_step_and_the_neighbours_unsure():
+def test_a_blank_mt_line_makes_its_step_unsure_and_the_neighbours_where_the_sentence_is_left_out():
     blank = np.zeros(5, bool)
-    blank[3] = True  # source sentence 3 is held by the step ending at row 4
-    assert unsure_steps(PATH, PATH, blank, weak_mt=False).tolist() == [False, False, True, True, True]
-    blank[:] = False
-    blank[0] = True
-    assert unsure_steps(PATH, PATH, blank, weak_mt=False).tolist() == [True, True, False, False, False]
+    blank[3] = True  # source sentence 3 is held by the 1-1 step ending at row 4
+    assert unsure_steps(PATH, PATH, blank, weak_mt=False).tolist() == [False, False, False, True, False]
+    left_out = [((1, 1), 1, 1), ((1, 0), 2, 1), ((1, 1), 3, 2), ((1, 1), 4, 3)]
+    blank = np.array([False, True, False, False])
+    assert unsure_steps(left_out, left_out, blank, weak_mt=False).tolist() == [True, True, True, False]
 
 
 def test_with_a_weak_mt_merges_and_gaps_with_their_neighbours_are_unsure():
@@ -62,12 +62,17 @@ def test_a_clean_mt_means_nothing_is_embedded(encoded):
     assert encoded == []
 
 
-def test_only_the_stretch_around_a_blank_mt_line_is_embedded(encoded):
+def test_only_the_bead_of_a_blank_mt_line_is_embedded_or_its_neighbours_where_it_was_left_out(encoded):
     ko, en, mt = flores_rows("ko"), flores_rows("en"), flores_rows("mt")
     mt[5] = ""
     beads = align(ko, en, mt=mt, embed="fake")
-    assert sorted(encoded) == sorted(ko[4:7] + en[4:7])  # sentence 5, its neighbours, and their English
+    assert sorted(encoded) == sorted([ko[5], en[5]])  # the MT path still pairs sentence 5 with its English
     assert sorted(i for b in beads for i in b.src) == list(range(len(ko)))
+    encoded.clear()
+    embeddings._cache.clear()  # the fixture's own cache: sentence 5's vector would be remembered
+    without = en[:5] + en[6:]  # sentence 5's English is gone: the path leaves it out
+    align(ko, without, mt=mt, embed="fake")
+    assert sorted(encoded) == sorted(ko[4:7] + [en[4], en[6]])  # sentence 5, its neighbours, and their English
 
 
 def test_scope_all_embeds_every_sentence(encoded):
