@@ -163,19 +163,25 @@ def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anc
     types = bead_types(max_merge)
     if gap_merge is None:
         gap_merge = max_merge + 1 if max_merge > 1 else max_merge
-    if gap_merge > max_merge:
+    gap_types = bead_types(gap_merge) if gap_merge > max_merge else None
+    if gap_types:
         scorer.expect_spans((gap_merge, gap_merge))
     first = path = align_path(scorer, types, radius)
-    if gap_merge > max_merge:
-        ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1)]
-        anchored = np.zeros(len(path), dtype=bool)
-        anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
-        band = band_between_anchors(path, anchored, scorer.n, scorer.m)
-        types = bead_types(gap_merge)
-        path = band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
+    if gap_types:
+        path = _between_confident(scorer, path, gap_types, radius)
     if selective and src and tgt:
-        scorer, path = _embed_where_unsure(scorer, first, path, types, src, tgt, mt, embed, radius)
+        scorer, path = _embed_where_unsure(scorer, first, path, types, gap_types, radius, src, tgt, mt, embed)
     return scorer, path
+
+
+def _between_confident(scorer: PairScorer, path: list, types: list, radius: int, pinned: np.ndarray | None = None) -> list:
+    """The second pass: `path` aligned again with the larger bead set `types`, only in the stretches
+    between its confident 1-1 beads (and the `pinned` steps)."""
+    anchored = np.zeros(len(path), dtype=bool) if pinned is None else pinned.copy()
+    ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1) and not anchored[k]]
+    anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
+    band = band_between_anchors(path, anchored, scorer.n, scorer.m)
+    return band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
 
 
 def _unfitted_mt(src: list[str], mt: list[str]) -> np.ndarray:
@@ -205,12 +211,19 @@ def _unsettled(scorer: PairScorer, path: list, unfitted: np.ndarray, radius: int
     return out
 
 
-def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, src: list[str], tgt: list[str],
-                        mt: list[str], model: str, radius: int) -> tuple[PairScorer, list]:
+def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, gap_types: list | None, radius: int,
+                        src: list[str], tgt: list[str], mt: list[str], model: str) -> tuple[PairScorer, list]:
     """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
-    the embedding added; elsewhere the MT's beads stay. Returns the scorer that judged them."""
+    the embedding added, in the two passes of the whole document (`types`, then `gap_types`
+    between confident 1-1 beads); elsewhere the MT's beads stay. Returns the scorer that judged them.
+
+    The second pass keeps beads larger than `types` to where the embedding is unsure too, as
+    everywhere else: a stretch can be long (a left-out passage and the beads beside it), and where
+    a book translation makes leaving sentences out costly, one large bead would otherwise absorb a
+    left-out caption that shares a name or number with a sentence next to it.
+    """
     weak_mt = scorer.calibrated("mt")[1] < WEAK_MT_SPREAD
-    unsure = unsure_steps(path, first, _unsettled(scorer, path, _unfitted_mt(src, mt), radius), weak_mt)
+    unsure = unsure_steps(path, first, _unsettled(scorer, path, _unfitted_mt(src, mt), radius), weak_mt, scorer.bead_costs)
     if not unsure.any():
         return scorer, path
     stretch = np.cumsum(unsure & ~np.concatenate([[False], unsure[:-1]]))  # runs of unsure steps, numbered
@@ -224,7 +237,11 @@ def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list
         (embed_texts([tgt[j] for j in tgt_ids], model), tgt_ids, np.array([tgt_of[j] for j in tgt_ids])),
     )
     band = band_between_anchors(path, ~unsure, scorer.n, scorer.m)
-    return combined, band_dp(band, scorer.n, scorer.m, types, combined.bead_costs, combined.window)
+    again = band_dp(band, scorer.n, scorer.m, types, combined.bead_costs, combined.window)
+    if gap_types:
+        sure = {step for step, doubt in zip(path, unsure) if not doubt}
+        again = _between_confident(combined, again, gap_types, radius, np.array([step in sure for step in again], dtype=bool))
+    return combined, again
 
 
 def bead_scores(scorer: PairScorer, path: list, radius: int) -> np.ndarray:

@@ -1,11 +1,14 @@
 """With MT, sentence embeddings are computed only where the MT leaves the alignment unsure."""
 
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 
 from aligners import align, embeddings
-from aligners.aligner import _unfitted_mt
-from aligners.unsure import unsure_steps
+from aligners.aligner import _between_confident, _unfitted_mt
+from aligners.dp import bead_types
+from aligners.unsure import CLOSE_MERGE_MARGIN, close_merges, unsure_steps
 from flores_rows import flores_rows
 
 # a 1-1, a 2-1 merge, a left-out target sentence, two 1-1
@@ -33,6 +36,59 @@ def test_with_a_weak_mt_merges_and_gaps_with_their_neighbours_are_unsure():
 def test_nothing_is_unsure_where_both_passes_agree_and_every_line_fits():
     assert not unsure_steps(PATH, PATH, np.zeros(5, bool), weak_mt=False).any()
     assert unsure_steps([], [], np.zeros(0, bool), weak_mt=True).tolist() == []
+
+
+ONES = [((1, 1), k, k) for k in range(1, 6)]  # five 1-1 beads
+
+
+def costs_with_a_close_merge(at: int, margin: float):
+    """Bead costs: every 1-1 costs 1, a 2-2 costs 4, except the one over the pair ending at
+    row `at` + 1, which costs `margin` more than its two 1-1 beads."""
+
+    def bead_costs(rows, cols, a, b):
+        if (a, b) == (1, 1):
+            return np.ones(len(rows))
+        return np.where(rows == at + 1, 2.0 + margin, 4.0)
+
+    return bead_costs
+
+
+def test_two_1_1_beads_that_cost_little_more_as_one_2_2_are_a_close_merge():
+    assert close_merges(ONES, costs_with_a_close_merge(3, CLOSE_MERGE_MARGIN - 0.1)).tolist() == [False, False, True, True, False]
+    assert not close_merges(ONES, costs_with_a_close_merge(3, CLOSE_MERGE_MARGIN + 0.1)).any()
+    assert not close_merges(PATH, costs_with_a_close_merge(2, 0.0))[:3].any()  # a merge or a gap beside a 1-1 is no pair
+
+
+def test_close_merges_are_unsure_only_with_a_weak_mt():
+    costs = costs_with_a_close_merge(3, 0.0)
+    assert unsure_steps(ONES, ONES, np.zeros(5, bool), weak_mt=True, bead_costs=costs).tolist() == [False, False, True, True, False]
+    assert not unsure_steps(ONES, ONES, np.zeros(5, bool), weak_mt=False, bead_costs=costs).any()
+
+
+class _CaptionScorer:
+    """Source sentence 1 matches targets 1-3 as one 1-3 bead (a caption beside it), cheaper than
+    leaving them out; the 1-1 beads of GAP_PATH are unsure (confidence under ANCHOR_CONFIDENCE)."""
+
+    n, m, skip = 3, 7, 1.0
+    CELLS = {(1, 1, 1, 1): 1.5, (1, 1, 2, 6): 1.5, (1, 1, 3, 7): 1.5, (1, 3, 2, 4): 0.2}
+
+    def bead_costs(self, rows, cols, a, b):
+        if a == 0 or b == 0:
+            return np.full(len(rows), self.skip)
+        return np.array([self.CELLS.get((a, b, r, c), 9.0) for r, c in zip(rows, cols)])
+
+    def window(self, *args):
+        return nullcontext()
+
+
+# target sentences 1-4 left out between two 1-1 beads
+GAP_PATH = [((1, 1), 1, 1), ((0, 1), 1, 2), ((0, 1), 1, 3), ((0, 1), 1, 4), ((0, 1), 1, 5), ((1, 1), 2, 6), ((1, 1), 3, 7)]
+
+
+def test_the_second_pass_does_not_reach_across_a_pinned_step():
+    assert ((1, 3), 2, 4) in _between_confident(_CaptionScorer(), GAP_PATH, bead_types(3), 2)
+    pinned = np.array([False] * 5 + [True, False])  # the 1-1 bead after the gap
+    assert _between_confident(_CaptionScorer(), GAP_PATH, bead_types(3), 2, pinned) == GAP_PATH
 
 
 def test_mt_lines_blank_or_out_of_proportion_do_not_fit():
