@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import platform
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Callable
+from types import GeneratorType
+from typing import IO
 
 from aligners.beads import Bead, joined
 from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE
@@ -248,7 +250,41 @@ def _bead_text(bead: Bead, ko: Article, en: Article, mt: list[str], mt_flags: li
 
 
 def report_json(report: QAReport) -> str:
-    import json
-    from dataclasses import asdict
+    import io
 
-    return json.dumps(asdict(report), ensure_ascii=False, indent=1) + "\n"
+    out = io.StringIO()
+    write_report_json(report, out)
+    return out.getvalue()
+
+
+def write_report_json(report: QAReport, handle: IO[str]) -> None:
+    """`json.dumps(asdict(report), ensure_ascii=False, indent=1)` and a newline, written a bead at a time.
+
+    A 200,000-line article has as many beads: converting them all to dicts and the report to one
+    string at once took more memory than aligning it. Here only one bead is converted at a time.
+    """
+    documents = ({**asdict(replace(d, beads=[])), "beads": (asdict(b) for b in d.beads)} for d in report.documents)
+    _write_json(handle, {**asdict(replace(report, documents=[])), "documents": documents}, 0)  # keys keep their order
+    handle.write("\n")
+
+
+def _write_json(handle: IO[str], value, depth: int) -> None:
+    """`value` as json.dumps(indent=1) writes it at nesting `depth`; a generator is a list written
+    item by item, and a dict holding one is written key by key."""
+    import json
+
+    pad = "\n" + " " * (depth + 1)
+    if isinstance(value, GeneratorType):
+        written = False
+        for item in value:
+            handle.write(("," if written else "[") + pad)
+            _write_json(handle, item, depth + 1)
+            written = True
+        handle.write("\n" + " " * depth + "]" if written else "[]")
+    elif isinstance(value, dict) and value and any(isinstance(v, GeneratorType) for v in value.values()):
+        for k, (key, item) in enumerate(value.items()):
+            handle.write(("," if k else "{") + pad + json.dumps(key, ensure_ascii=False) + ": ")
+            _write_json(handle, item, depth + 1)
+        handle.write("\n" + " " * depth + "}")
+    else:
+        handle.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth))
