@@ -29,7 +29,7 @@ from mt.text.article import Article, fit_mt
 SIMILARITY_METRICS = ("bleu", "chrf")
 
 
-@dataclass
+@dataclass(slots=True)  # one per bead, all kept until the report is written
 class BeadReport:
     index: int
     src: list[int]
@@ -108,8 +108,7 @@ def check_document(
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
-    pair_scores = segment_scores(hyps, refs, list(SIMILARITY_METRICS))
-    scores_of = dict(zip(two_sided, pair_scores))
+    scores_of = dict(zip(two_sided, segment_scores(hyps, refs, list(SIMILARITY_METRICS))))
     ko_lines, en_lines = unit_lines(ko), unit_lines(en)
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
@@ -122,7 +121,7 @@ def check_document(
             notes.append("regrouped from the aligner's beads by the MT check")
         for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
             notes.append(f"the MT of Korean paragraph {paragraph + 1} does not split into its sentences: checked as one unit")
-        score = scores_of.get(index, {})
+        score = scores_of.pop(index, {})  # each bead's scores live on in its report only
         src_ids, tgt_ids = ko.expand(bead.src), en.expand(bead.tgt)
         reports.append(
             BeadReport(
