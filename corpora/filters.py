@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import asdict, dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from corpora.records import PairRecord, first_control_char, format_ids
 from mt.text.script import is_hangul, letter_share
@@ -44,8 +44,8 @@ class Layout:
     paragraphs?) read it; the build computes it once per document.
     """
 
-    kinds: dict[str, list[str | None]]
-    paragraphs: dict[str, list[int]]
+    kinds: dict[str, Sequence[str | None]]
+    paragraphs: dict[str, Sequence[int]]  # the Article's own (packed) numbers: no copy per document
 
 
 @dataclass(frozen=True)

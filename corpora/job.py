@@ -118,8 +118,7 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
             units, mt, whole = fitted.article, fitted.mt, fitted.whole_paragraphs
         except DariError as err:
             mt_problem = err.message
-    layout = Layout(kinds={"ko": list(ko.boilerplate), "en": list(en.boilerplate)},
-                    paragraphs={"ko": list(ko.paragraphs), "en": list(en.paragraphs)})
+    layout = Layout(kinds={"ko": ko.boilerplate, "en": en.boilerplate}, paragraphs={"ko": ko.paragraphs, "en": en.paragraphs})
     pairs = []
     with naming(doc.id):
         beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)  # one per bead of a document, all kept until it is written
 class PairRecord:
     """One bead of one document; `reason` is None for a pair that passed every check."""
 

@@ -28,7 +28,7 @@ LOW_SIMILARITY_SPREAD = 2.5
 MIN_DOCUMENT_BEADS = 8
 
 
-@dataclass
+@dataclass(slots=True)
 class BeadText:
     """The text of one bead; `boilerplate` names the kind when the bead is a byline, credit, footer..."""
 

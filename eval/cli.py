@@ -167,8 +167,8 @@ def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, glossary_pat
     --glossary names not rendered as the glossary says. Bylines, credits and footers are reported
     as boilerplate, never as omissions.
     """
-    from eval.qa import report_json, run_qa
-    from mt.io.files import check_output, output_key, write_text
+    from eval.qa import run_qa, write_report_json
+    from mt.io.files import atomic_output, check_output, output_key
 
     if mt and model:
         raise click.UsageError("give --mt or --model, not both")
@@ -193,10 +193,12 @@ def qa(src, ref, mt, model, embed, embed_scope, confirm, max_merge, glossary_pat
     report = run_qa(pairs, translate=translate, model=model or "", embed=embed, embed_scope=embed_scope, max_merge=max_merge,
                     confirm=confirm, glossary=glossary)
     if html_path:
-        from eval.html_report import render_html
+        from eval.html_report import write_html
 
-        write_text(html_path, render_html(report))
-    write_text(output, report_json(report))
+        with atomic_output(html_path) as handle:
+            write_html(report, handle)
+    with atomic_output(output) as handle:
+        write_report_json(report, handle)
     counts = ", ".join(f"{flag} {count}" for flag, count in report.flag_counts.items() if count) or "no flags"
     varied = f"; {len(report.term_renderings)} glossary term(s) rendered in several ways" if report.term_renderings else ""
     click.echo(f"{len(report.documents)} document(s): {counts}{varied}", err=True)

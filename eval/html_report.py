@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
+from collections.abc import Iterator
+from typing import IO
 
 from eval.checks import FLAGS
 from eval.qa import DocumentReport, QAReport
@@ -70,6 +73,22 @@ SCORE_LEGEND = (
 
 def render_html(report: QAReport, *, generated: datetime.date | None = None) -> str:
     """The page; `generated` is the date it states (today by default)."""
+    out = io.StringIO()
+    write_html(report, out, generated=generated)
+    return out.getvalue()
+
+
+def write_html(report: QAReport, handle: IO[str], *, generated: datetime.date | None = None) -> None:
+    """`render_html`'s page written a piece at a time: a 200,000-bead report is never one string."""
+    for k, part in enumerate(_page(report, generated or datetime.date.today())):
+        if k:
+            handle.write("\n")
+        for piece in [part] if isinstance(part, str) else part:
+            handle.write(piece)
+
+
+def _page(report: QAReport, generated: datetime.date) -> Iterator[str | Iterator[str]]:
+    """The page's parts, one a line; a document is a run of pieces."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -77,15 +96,15 @@ def render_html(report: QAReport, *, generated: datetime.date | None = None) -> 
         "<title>dari QA report</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>dari QA report</h1>",
-        _about(report, generated or datetime.date.today()),
+        _about(report, generated),
         *([f'<p class="notes">{BIDI_NOTE}</p>'] if _any_bidi(report) else []),
         _summary(report),
         _term_renderings(report),
     ]
+    yield from parts
     for number, document in enumerate(report.documents):
-        parts.append(_document(document, number))
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+        yield _document(document, number)
+    yield "</body></html>\n"
 
 
 def _any_bidi(report: QAReport) -> bool:
@@ -158,7 +177,7 @@ def _term_renderings(report: QAReport) -> str:
     )
 
 
-def _document(document: DocumentReport, number: int) -> str:
+def _document(document: DocumentReport, number: int) -> Iterator[str]:
     counts = ", ".join(f"{escape(flag)}: {count}" for flag, count in document.flag_counts.items() if count) or "no flags"
     scores = "; ".join(f"{escape(s.name)} {s.score:.2f}" for s in document.scores)
     threshold = (
@@ -171,14 +190,14 @@ def _document(document: DocumentReport, number: int) -> str:
         f"English: {escape(document.en_source or 'file not recorded')} ({document.en_sentences} sentences); "
         f"MT: {escape(document.mt_source)}.<br>{scores}; {threshold}. Flags: {counts}.</p>"
     )
-    return header + score_plot(document, number) + _table(document, number)
+    yield header
+    yield from score_plot(document, number)
+    yield from _table(document, number)
 
 
-def _table(document: DocumentReport, number: int) -> str:
-    rows = [
-        "<table><tr><th>#</th><th>lines<br>ko / en</th><th>shape</th><th>Korean</th><th>MT</th><th>published English</th>"
-        "<th>chrF</th><th>BLEU</th><th>flags</th></tr>"
-    ]
+def _table(document: DocumentReport, number: int) -> Iterator[str]:
+    yield ("<table><tr><th>#</th><th>lines<br>ko / en</th><th>shape</th><th>Korean</th><th>MT</th><th>published English</th>"
+           "<th>chrF</th><th>BLEU</th><th>flags</th></tr>")
     for bead in document.beads:
         classes = [f"flag-{flag}" for flag in bead.flags]
         if bead.flags:
@@ -189,15 +208,14 @@ def _table(document: DocumentReport, number: int) -> str:
         if bead.boilerplate:
             badges += f'<span class="badge boilerplate">{escape(bead.boilerplate)}</span>'
         notes = "".join(f'<div class="notes">{escape(note)}</div>' for note in bead.notes)
-        rows.append(
+        yield (
             f'<tr id="doc{number}-bead{bead.index}" class="{" ".join(classes)}">'
             f"<td class=num>{bead.index + 1}</td><td class=num>{line_range(bead.ko_lines)} / {line_range(bead.en_lines)}</td>"
             f"<td>{escape(bead.kind)}</td>"
             f'<td lang="ko">{escape(bead.ko)}</td><td>{escape(bead.mt)}</td><td>{escape(bead.en)}</td>'
             f"<td class=num>{_score(bead.chrf)}</td><td class=num>{_score(bead.bleu)}</td><td>{badges}{notes}</td></tr>"
         )
-    rows.append("</table>")
-    return "".join(rows)
+    yield "</table>"
 
 
 PLOT_KEY = (
@@ -207,12 +225,12 @@ PLOT_KEY = (
 )
 
 
-def score_plot(document: DocumentReport, number: int, width: int = 900, height: int = 200) -> str:
+def score_plot(document: DocumentReport, number: int, width: int = 900, height: int = 200) -> Iterator[str]:
     """chrF of every bead as a bar (red when flagged, grey marks for one-sided beads), linked to its row;
     a titled figure with labelled axes and a colour key, so it reads on its own when printed."""
     beads = document.beads
     if not beads:
-        return ""
+        return
     left, bottom, top, min_width = 48, 34, 10, 380
     step = min((width - left - 10) / len(beads), 40.0)
     width = max(min_width, int(left + 10 + step * len(beads)))  # short documents get a narrow plot, not thin bars far apart
@@ -223,7 +241,7 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
         return top + plot_h * (1 - score / 100)
 
     title = f"chrF of each bead of {document.name}: MT against the published English"
-    items = [
+    yield from [
         f'<figure><figcaption id="plot{number}-title">chrF of each bead, MT against the published English</figcaption>',
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="plot{number}-title">'
         f"<title>{escape(title)}</title>",
@@ -234,10 +252,10 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
         f"beads 1–{len(beads)} in document order (a bar links to its row)</text>",
     ]
     for tick in (0, 50, 100):
-        items.append(f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>')
+        yield f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>'
     if document.low_similarity_threshold is not None:
         t = y(max(0.0, min(100.0, document.low_similarity_threshold)))
-        items.append(f'<line x1="{left}" y1="{t:.1f}" x2="{right:.1f}" y2="{t:.1f}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        yield f'<line x1="{left}" y1="{t:.1f}" x2="{right:.1f}" y2="{t:.1f}" stroke="#c0392b" stroke-dasharray="4 3"/>'
     for bead in beads:
         x = left + bead.index * step
         bar_w = max(step * 0.8, 1.0)
@@ -248,13 +266,12 @@ def score_plot(document: DocumentReport, number: int, width: int = 900, height: 
         else:
             colour = "#c0392b" if bead.flags else "#4a7fb5"
             shape = f'<rect x="{x:.1f}" y="{y(bead.chrf):.1f}" width="{bar_w:.1f}" height="{y(0) - y(bead.chrf):.1f}" fill="{colour}"/>'
-        items.append(f'<a href="#doc{number}-bead{bead.index}"><title>{label}</title>{shape}</a>')
-    items.append("</svg>")
+        yield f'<a href="#doc{number}-bead{bead.index}"><title>{label}</title>{shape}</a>'
+    yield "</svg>"
     key = "".join(f'<li><span class="swatch" style="background:{colour}"></span>{escape(meaning)}</li>' for colour, meaning in PLOT_KEY)
     threshold = ('<li><span class="swatch" style="border-top:2px dashed #c0392b;height:0"></span>low-similarity threshold</li>'
                  if document.low_similarity_threshold is not None else "")
-    items.append(f'<ul class="key">{key}{threshold}</ul></figure>')
-    return "".join(items)
+    yield f'<ul class="key">{key}{threshold}</ul></figure>'
 
 
 def line_range(lines: list[int]) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import platform
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Callable
+from types import GeneratorType
+from typing import IO
 
 from aligners.beads import Bead, joined
 from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE
@@ -27,7 +29,7 @@ from mt.text.article import Article, fit_mt
 SIMILARITY_METRICS = ("bleu", "chrf")
 
 
-@dataclass
+@dataclass(slots=True)  # one per bead, all kept until the report is written
 class BeadReport:
     index: int
     src: list[int]
@@ -106,8 +108,7 @@ def check_document(
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
-    pair_scores = segment_scores(hyps, refs, list(SIMILARITY_METRICS))
-    scores_of = dict(zip(two_sided, pair_scores))
+    scores_of = dict(zip(two_sided, segment_scores(hyps, refs, list(SIMILARITY_METRICS))))
     ko_lines, en_lines = unit_lines(ko), unit_lines(en)
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
@@ -120,7 +121,7 @@ def check_document(
             notes.append("regrouped from the aligner's beads by the MT check")
         for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
             notes.append(f"the MT of Korean paragraph {paragraph + 1} does not split into its sentences: checked as one unit")
-        score = scores_of.get(index, {})
+        score = scores_of.pop(index, {})  # each bead's scores live on in its report only
         src_ids, tgt_ids = ko.expand(bead.src), en.expand(bead.tgt)
         reports.append(
             BeadReport(
@@ -248,7 +249,41 @@ def _bead_text(bead: Bead, ko: Article, en: Article, mt: list[str], mt_flags: li
 
 
 def report_json(report: QAReport) -> str:
-    import json
-    from dataclasses import asdict
+    import io
 
-    return json.dumps(asdict(report), ensure_ascii=False, indent=1) + "\n"
+    out = io.StringIO()
+    write_report_json(report, out)
+    return out.getvalue()
+
+
+def write_report_json(report: QAReport, handle: IO[str]) -> None:
+    """`json.dumps(asdict(report), ensure_ascii=False, indent=1)` and a newline, written a bead at a time.
+
+    A 200,000-line article has as many beads: converting them all to dicts and the report to one
+    string at once took more memory than aligning it. Here only one bead is converted at a time.
+    """
+    documents = ({**asdict(replace(d, beads=[])), "beads": (asdict(b) for b in d.beads)} for d in report.documents)
+    _write_json(handle, {**asdict(replace(report, documents=[])), "documents": documents}, 0)  # keys keep their order
+    handle.write("\n")
+
+
+def _write_json(handle: IO[str], value, depth: int) -> None:
+    """`value` as json.dumps(indent=1) writes it at nesting `depth`; a generator is a list written
+    item by item, and a dict holding one is written key by key."""
+    import json
+
+    pad = "\n" + " " * (depth + 1)
+    if isinstance(value, GeneratorType):
+        written = False
+        for item in value:
+            handle.write(("," if written else "[") + pad)
+            _write_json(handle, item, depth + 1)
+            written = True
+        handle.write("\n" + " " * depth + "]" if written else "[]")
+    elif isinstance(value, dict) and value and any(isinstance(v, GeneratorType) for v in value.values()):
+        for k, (key, item) in enumerate(value.items()):
+            handle.write(("," if k else "{") + pad + json.dumps(key, ensure_ascii=False) + ": ")
+            _write_json(handle, item, depth + 1)
+        handle.write("\n" + " " * depth + "}")
+    else:
+        handle.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth))

@@ -66,13 +66,17 @@ def _chunked_score(metric, hypotheses: list[str], references: list[str]):
 
     `corpus_score` first extracts every reference's n-grams (chrF's take ~30 KB a segment: a
     200,000-line article would need gigabytes); the per-segment statistics it then sums are a few
-    numbers each, so summing them chunk by chunk gives the same score in bounded memory.
+    numbers each, so summing them chunk by chunk gives the same score in bounded memory. The running
+    total is summed first in each chunk, which adds the segments in sacrebleu's order: the same
+    float sums (TER), not only the same integer ones.
     """
-    stats = []
+    from sacrebleu.utils import sum_of_lists
+
+    total: list = []
     for start in range(0, len(hypotheses), SCORE_CHUNK):
         stop = start + SCORE_CHUNK
-        stats += metric._extract_corpus_statistics(hypotheses[start:stop], [references[start:stop]])
-    return metric._aggregate_and_compute(stats)
+        total = [sum_of_lists(total + metric._extract_corpus_statistics(hypotheses[start:stop], [references[start:stop]]))]
+    return metric._aggregate_and_compute(total)
 
 
 def _corpus_score(metric_name: str, metric, hypotheses: list[str], n_bootstrap: int, width: int,

@@ -126,3 +126,15 @@ def test_loose_sentences_are_each_judged_alone_as_the_aligner_judges_bare_lists(
     assert Article.from_sentences(sentences, "en").boilerplate == (None, "caption")
     assert Article.from_sentences(sentences, "en").paragraphs == (0, 1)
     assert Article.from_lines(sentences, "en").boilerplate == ("caption", "caption")
+
+
+def test_packed_fields_read_and_compare_like_tuples_and_survive_pickling():
+    """Spans, paragraphs and ids are packed (memory of long articles) but read as the tuples they were."""
+    import pickle
+
+    article = Article.segment(KO_TEXT, "ko").with_paragraphs_whole({0})
+    assert article.spans[0] == (0, len("정부는 예산을 늘렸다. 야당은 반대했다.")) and article.spans[-1][1] == len(KO_TEXT) - 1
+    assert article.ids == ((0, 1), (2,), (3,)) and article.ids != ((0,), (1,), (2,), (3,))
+    assert article.paragraphs == (0, 1, 2) and article.paragraphs != (0, 1, 3) and list(article.paragraphs) == [0, 1, 2]
+    assert all(type(k) is int for span in article.spans for k in span)
+    assert pickle.loads(pickle.dumps(article)) == article

@@ -170,3 +170,14 @@ def test_html_gives_source_line_numbers(tmp_path):
     assert [(b["ko_lines"], b["en_lines"]) for b in beads] == [([1], [1]), ([1], [1]), ([3], [2])]
     assert "<td class=num>3 / 2</td>" in html.read_text(encoding="utf-8")
     assert render_html(attack_report(), generated=datetime.date(2024, 5, 1)).count("Made 2024-05-01 by dari") == 1
+
+
+def test_report_json_written_bead_by_bead_is_the_one_shot_dump():
+    """The streamed JSON is byte for byte what json.dumps gives the whole report, nested empties included."""
+    from dataclasses import asdict
+
+    first, second = attack_report().documents[0], attack_report().documents[0]
+    second.beads, second.scores, second.name = [], [], 'second "doc"'
+    report = build_report([first, second], {"nested": {"list": [1, 2], "empty": {}}, "none": []})
+    report.term_renderings = [{"ko": "정부", "renderings": [{"form": "x", "documents": ["a"]}]}]
+    assert report_json(report) == json.dumps(asdict(report), ensure_ascii=False, indent=1) + "\n"
