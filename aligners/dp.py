@@ -132,9 +132,8 @@ def band_dp(band: Band, n: int, m: int, types: list[BeadType], cost: Callable, w
         raise ValueError("no alignment path inside the band")
     path = []
     i, j = n, m
-    starts, lows = band.start.tolist(), band.lo.tolist()  # the path's cells are in the band: index them directly
-    while i or j:
-        move = back[starts[i] + j - lows[i]]
+    while i or j:  # the path's cells are in the band: index them directly
+        move = back[int(band.start[i]) + j - int(band.lo[i])]
         a, b = INSERTION if move < 0 else moves[move]
         path.append(((a, b), i, j))
         i, j = i - a, j - b
@@ -161,9 +160,10 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
     back = np.full(size, -1, dtype=np.int8)  # move index, or -1 for an insertion
     span_rows = max((a for a, _ in moves), default=0)
     span_cols = max((b for _, b in moves), default=0)
-    starts, lows, highs = band.start.tolist(), band.lo.tolist(), band.hi.tolist()  # read a row at a time: Python ints
     for first, last in _row_chunks(band, span_rows, span_cols):
         s0 = band.start[first]
+        # the chunk's rows as Python ints, read one at a time below (a copy of the chunk, not the band)
+        starts, lows, highs = (v[first : last + 1].tolist() for v in (band.start, band.lo, band.hi))
         rows = np.repeat(np.arange(first, last), band.hi[first:last] - band.lo[first:last])
         cols = np.arange(s0, band.start[last]) - band.start[rows] + band.lo[rows]
         prev = np.full((len(moves), len(rows)), size, dtype=np.int64)
@@ -178,8 +178,8 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
                     ok, p = ok[p >= 0], p[p >= 0]
                     prev[k, ok] = p
                     step[k, ok] = cost(rows[ok], cols[ok], a, b)
-        for i in range(first, last):
-            s, e = starts[i], starts[i + 1]
+        for r, i in enumerate(range(first, last)):
+            s, e = starts[r], starts[r + 1]
             if e == s:
                 continue
             if i == 0:
@@ -190,7 +190,7 @@ def band_costs(band: Band, n: int, m: int, types: list[BeadType], cost: Callable
                 cand = dp[prev[:, s - s0 : e - s0]] + step[:, s - s0 : e - s0]
                 best = cand.argmin(axis=0)
                 base = cand.min(axis=0)  # the value argmin picks
-            offset = cum_ins[lows[i] : highs[i]]
+            offset = cum_ins[lows[r] : highs[r]]
             vals = base - offset
             running = np.minimum.accumulate(vals)
             dp[s:e] = running + offset
