@@ -17,7 +17,7 @@ from aligners.embeddings import embed as embed_texts
 from aligners.embeddings import span_embeddings
 from aligners.feature_sets import shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
-from aligners.unsure import WEAK_MT_SPREAD, unsure_steps
+from aligners.unsure import WEAK_MT_SPREAD, holding_steps, unsure_steps
 from mt.io.errors import DariError
 from mt.text.article import Article
 from mt.text.boilerplate import boilerplate_kind
@@ -178,10 +178,19 @@ def _between_confident(scorer: PairScorer, path: list, types: list, radius: int,
     """The second pass: `path` aligned again with the larger bead set `types`, only in the stretches
     between its confident 1-1 beads (and the `pinned` steps)."""
     anchored = np.zeros(len(path), dtype=bool) if pinned is None else pinned.copy()
-    ones = [k for k, (shape, _, _) in enumerate(path) if shape == (1, 1) and not anchored[k]]
-    anchored[ones] = bead_scores(scorer, [path[k] for k in ones], radius) >= ANCHOR_CONFIDENCE
+    free = np.flatnonzero(~anchored)
+    anchored[free] = _confident_ones(scorer, path, free, radius)
     band = band_between_anchors(path, anchored, scorer.n, scorer.m)
     return band_dp(band, scorer.n, scorer.m, types, scorer.bead_costs, scorer.window)
+
+
+def _confident_ones(scorer: PairScorer, path: list, steps: np.ndarray, radius: int) -> np.ndarray:
+    """Per step of `steps` (indices into `path`): whether it is a 1-1 bead at least ANCHOR_CONFIDENCE sure."""
+    out = np.zeros(len(steps), dtype=bool)
+    ones = np.flatnonzero([path[k][0] == (1, 1) for k in steps])
+    if len(ones):
+        out[ones] = bead_scores(scorer, [path[k] for k in steps[ones]], radius) >= ANCHOR_CONFIDENCE
+    return out
 
 
 def _unfitted_mt(src: list[str], mt: list[str]) -> np.ndarray:
@@ -201,11 +210,7 @@ def _unsettled(scorer: PairScorer, path: list, unfitted: np.ndarray, radius: int
     ids = np.flatnonzero(unfitted)
     if not len(ids):
         return unfitted
-    holding = np.searchsorted(np.array([i for _, i, _ in path]), ids, side="right")  # steps are consecutive
-    ones = np.array([path[k][0] == (1, 1) for k in holding])
-    settled = np.zeros(len(ids), dtype=bool)
-    if ones.any():
-        settled[ones] = bead_scores(scorer, [path[k] for k in holding[ones]], radius) >= ANCHOR_CONFIDENCE
+    settled = _confident_ones(scorer, path, holding_steps(path, ids), radius)
     out = unfitted.copy()
     out[ids[settled]] = False
     return out

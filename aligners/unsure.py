@@ -48,6 +48,11 @@ def _with_neighbours(marked: np.ndarray, count: int) -> np.ndarray:
     return np.unique(around[(around >= 0) & (around < count)])
 
 
+def holding_steps(path: list[Step], sentences: np.ndarray) -> np.ndarray:
+    """Per source sentence id: the step of `path` that holds it, the first ending after it (steps are consecutive)."""
+    return np.searchsorted(np.array([i for _, i, _ in path]), sentences, side="right")
+
+
 def close_merges(path: list[Step], bead_costs: Callable) -> np.ndarray:
     """Per step of `path`: whether it is one of two 1-1 beads in a row that one 2-2 bead would
     cover for less than CLOSE_MERGE_MARGIN more (`bead_costs(rows, cols, a, b)` as the DP's)."""
@@ -78,9 +83,8 @@ def unsure_steps(path: list[Step], first_pass: list[Step], unfitted_src: np.ndar
     shapes = np.array([shape for shape, _, _ in path])
     unfitted = np.flatnonzero(unfitted_src)
     if len(unfitted):
-        # The first step ending after a source sentence holds it (steps are consecutive). A sentence
-        # the path pairs has its counterpart in its own bead; one it leaves out, in a neighbouring one.
-        holding = np.unique(np.searchsorted(np.array([i for _, i, _ in path]), unfitted, side="right"))
+        # A sentence the path pairs has its counterpart in its own bead; one it leaves out, in a neighbouring one.
+        holding = np.unique(holding_steps(path, unfitted))
         unsure[holding] = True
         unsure[_with_neighbours(holding[(shapes[holding] == 0).any(axis=1)], len(path))] = True
     if weak_mt:
