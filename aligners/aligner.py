@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligners.anchors import shared_anchors
+from aligners.anchors import sentence_anchors
 from aligners.beads import Bead, beads_from_path
 from aligners.boilerplate_pairs import BoilerplatePairs
 from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE, E5, EMBED_SCOPES, NO_EMBED, WHERE_NEEDED
 from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anchors, band_dp
 from aligners.embeddings import embed as embed_texts
 from aligners.embeddings import span_embeddings
-from aligners.feature_sets import shared_set_rows
+from aligners.feature_sets import only_shared, shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_sets
 from aligners.unsure import WEAK_MT_SPREAD, holding_steps, unsure_steps
 from mt.io.errors import DariError
@@ -91,7 +91,7 @@ def build_scorer(
     if mt is not None and src and tgt:
         src_features["grams"], tgt_features["grams"] = shared_set_rows(ngram_sets(mt), ngram_sets(tgt))
     if anchors and src and tgt:
-        src_features["anchors"], tgt_features["anchors"] = shared_set_rows(*shared_anchors(src, tgt, src_lang, tgt_lang))
+        src_features["anchors"], tgt_features["anchors"] = only_shared(*shared_set_rows(sentence_anchors(src, src_lang), sentence_anchors(tgt, tgt_lang)))
     pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)
     return PairScorer(Side(**src_features), Side(**tgt_features), weights, boilerplate_pairs=pairs)
 

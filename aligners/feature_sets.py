@@ -19,6 +19,7 @@ _POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks o
 # Features handled per step where rows are blocks of coarse levels, which hold hundreds each: by
 # rows, a step over a 200,000-line article's blocks of 32 took ~200 MB (~30 bytes a feature); now ~8 MB.
 _CHUNK_FEATURES = 1 << 18
+_COUNT_CHUNK = 1 << 22  # feature ids counted per step (32 MB as 64-bit ids)
 _MAX_GAP = 65_535  # gaps are stored as uint16: any longer one reads as this
 # Blocks of up to this many rows get their gaps from the rows' gaps; larger ones measure them anew.
 _DERIVED_GAP_FACTOR = 4096
@@ -206,8 +207,12 @@ class SetRows:
             first = stop
 
     def document_frequency(self) -> np.ndarray:
-        """How many rows hold each feature."""
-        return np.bincount(self.indices, minlength=self.width)
+        """How many rows hold each feature, counted _COUNT_CHUNK ids at a time: bincount copies its
+        input to 64-bit ids (~240 MB for a coarse level of a 200,000-line article at once)."""
+        out = np.zeros(self.width, dtype=np.int64)
+        for first in range(0, len(self.indices), _COUNT_CHUNK):
+            out += np.bincount(self.indices[first : first + _COUNT_CHUNK], minlength=self.width)
+        return out
 
 
 def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterable[str]]) -> tuple[SetRows, SetRows]:
@@ -241,6 +246,18 @@ def shared_set_rows(src_sets: Iterable[Iterable[str]], tgt_sets: Iterable[Iterab
             row = np.repeat(np.arange(last - first, dtype=np.int64), np.diff(indptr[first : last + 1])) * width
             renumbered[lo:hi] = np.sort(rank[renumbered[lo:hi]] + row) - row  # rows stay in place: sorted within each
         out.append(SetRows(indptr, renumbered, width))
+    return out[0], out[1]
+
+
+def only_shared(left: SetRows, right: SetRows) -> tuple[SetRows, SetRows]:
+    """Both sides' sets restricted to the features both sides have, renumbered in the same order."""
+    both = (left.document_frequency() > 0) & (right.document_frequency() > 0)
+    rank = (np.cumsum(both) - 1).astype(np.int32)
+    out = []
+    for side in (left, right):
+        keep = both[side.indices]
+        counts = np.bincount(np.repeat(np.arange(len(side)), np.diff(side.indptr))[keep], minlength=len(side))
+        out.append(SetRows(np.concatenate([[0], np.cumsum(counts)]), rank[side.indices[keep]], int(both.sum())))
     return out[0], out[1]
 
 

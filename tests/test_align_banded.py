@@ -9,7 +9,8 @@ from aligners import dp as dp_module
 from aligners.aligner import build_scorer
 from aligners.beads import format_bead
 from aligners.dp import bead_types
-from aligners.feature_sets import SetRows, shared_set_rows
+from aligners import feature_sets
+from aligners.feature_sets import SetRows, only_shared, shared_set_rows
 from flores_rows import FIXTURES, flores_rows
 from mt.cli import main
 from mt.io.errors import DariError
@@ -125,3 +126,20 @@ def test_memory_stays_with_the_window_not_the_document(scorer):
         tables = [t for t in scorer._tables.values()]
     # MT n-grams keep a count table (float32) and its IDF-weighted twin (float64), built together
     assert sum(t.nbytes for t in tables) <= (220 - 196 + 3) * 4 * (190 - 150 + 3) * 4 * (4 + 8)
+
+
+def test_anchor_sets_keep_the_features_of_both_sides_in_sorted_order():
+    """Anchors found on one side only tie nothing together; ids stay the ranks of the shared features."""
+    src, tgt = shared_set_rows([{"#3", "nasa"}, {"#7"}, set()], [{"#7", "kim"}, {"nasa", "#3"}, {"#9"}])
+    left, right = only_shared(src, tgt)
+    assert left.width == right.width == 3  # "#3" < "#7" < "nasa"
+    assert [left.indices[left.indptr[k] : left.indptr[k + 1]].tolist() for k in range(3)] == [[0, 2], [1], []]
+    assert [right.indices[right.indptr[k] : right.indptr[k + 1]].tolist() for k in range(3)] == [[1], [0, 2], []]
+
+
+def test_document_frequency_counted_in_chunks_equals_one_count(monkeypatch, scorer):
+    sets = scorer.src.sets("grams")
+    whole = sets.document_frequency()
+    monkeypatch.setattr(feature_sets, "_COUNT_CHUNK", 1000)
+    assert len(sets.indices) > 10_000 and np.array_equal(sets.document_frequency(), whole)
+    assert np.array_equal(whole, np.bincount(sets.indices, minlength=sets.width))
