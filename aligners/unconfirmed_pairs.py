@@ -25,6 +25,9 @@ from aligners.beads import Bead
 from aligners.agreement import PAIR_MIN_CHRF, Agreement
 
 COMPETITORS = 100  # sentences on either side of an unconfirmed pair that compete with it
+# Unconfirmed pairs within this many sentences of each other are judged together: only their
+# competitors' vectors are held (~3 MB a side), not a whole book's (~300 MB a side at 200,000 sentences).
+PAIRS_SPAN = 2048
 
 
 def split_unconfirmed_pairs(
@@ -45,12 +48,35 @@ def split_unconfirmed_pairs(
     }
     if not weak:
         return beads
-    from aligners.embeddings import embed
-
     # Bylines, credits and notices translate nothing, so they compete with no sentence.
     src_ids = np.array([i for i, fixed in enumerate(fixed_src) if not fixed], dtype=np.int64)
     tgt_ids = np.array([j for j, fixed in enumerate(fixed_tgt) if not fixed], dtype=np.int64)
-    pairs = {k: (beads[k].src[0], beads[k].tgt[0]) for k in sorted(weak)}
+    split: set[int] = set()
+    group: list[int] = []
+    for k in sorted(weak):  # beads follow both texts in order
+        if group and max(beads[k].src[0] - beads[group[0]].src[0], beads[k].tgt[0] - beads[group[0]].tgt[0]) >= PAIRS_SPAN:
+            split |= _beaten(beads, group, src_ids, tgt_ids, src, tgt, model)
+            group = []
+        group.append(k)
+    split |= _beaten(beads, group, src_ids, tgt_ids, src, tgt, model)
+    out = []
+    for k, bead in enumerate(beads):
+        if k in split:
+            # The halves have no order between them, but `absorb_one_sided` joins adjacent beads
+            # only: the target goes first, so that the tail of a translation the aligner cut at
+            # the previous bead (a 1-2 merge) can rejoin it; the source can still join the next.
+            out += [Bead([], list(bead.tgt)), Bead(list(bead.src), [])]
+        else:
+            out.append(bead)
+    return out
+
+
+def _beaten(beads: list[Bead], ks: list[int], src_ids: np.ndarray, tgt_ids: np.ndarray, src: list[str], tgt: list[str],
+            model: str) -> set[int]:
+    """The 1-1 beads `ks` whose source or target has a closer rival among its competitors."""
+    from aligners.embeddings import embed
+
+    pairs = {k: (beads[k].src[0], beads[k].tgt[0]) for k in ks}
 
     def near(ids: np.ndarray, at: int) -> np.ndarray:
         return ids[np.searchsorted(ids, at - COMPETITORS) : np.searchsorted(ids, at + COMPETITORS, side="right")]
@@ -59,22 +85,13 @@ def split_unconfirmed_pairs(
     tgt_near = {k: near(tgt_ids, j) for k, (_, j) in pairs.items()}
     needed_src = sorted({int(i) for ids in src_near.values() for i in ids})  # each pair is among its own competitors
     needed_tgt = sorted({int(j) for ids in tgt_near.values() for j in ids})
-    src_vec = dict(zip(needed_src, embed([src[i] for i in needed_src], model)))
-    tgt_vec = dict(zip(needed_tgt, embed([tgt[j] for j in needed_tgt], model)))
-    out = []
-    for k, bead in enumerate(beads):
-        if k in pairs:
-            i, j = pairs[k]
-            # The pair competes within each product, so that it is compared with itself exactly.
-            rivals_of_src = np.stack([tgt_vec[int(c)] for c in tgt_near[k]]) @ src_vec[i]
-            rivals_of_tgt = np.stack([src_vec[int(r)] for r in src_near[k]]) @ tgt_vec[j]
-            beaten_src = rivals_of_src[np.searchsorted(tgt_near[k], j)] < rivals_of_src.max()
-            beaten_tgt = rivals_of_tgt[np.searchsorted(src_near[k], i)] < rivals_of_tgt.max()
-            if beaten_src or beaten_tgt:
-                # The halves have no order between them, but `absorb_one_sided` joins adjacent beads
-                # only: the target goes first, so that the tail of a translation the aligner cut at
-                # the previous bead (a 1-2 merge) can rejoin it; the source can still join the next.
-                out += [Bead([], list(bead.tgt)), Bead(list(bead.src), [])]
-                continue
-        out.append(bead)
-    return out
+    src_vec, tgt_vec = embed([src[i] for i in needed_src], model), embed([tgt[j] for j in needed_tgt], model)
+    beaten = set()
+    for k, (i, j) in pairs.items():
+        # The pair competes within each product, so that it is compared with itself exactly.
+        rivals_of_src = tgt_vec[np.searchsorted(needed_tgt, tgt_near[k])] @ src_vec[np.searchsorted(needed_src, i)]
+        rivals_of_tgt = src_vec[np.searchsorted(needed_src, src_near[k])] @ tgt_vec[np.searchsorted(needed_tgt, j)]
+        if (rivals_of_src[np.searchsorted(tgt_near[k], j)] < rivals_of_src.max()
+                or rivals_of_tgt[np.searchsorted(src_near[k], i)] < rivals_of_tgt.max()):
+            beaten.add(k)
+    return beaten

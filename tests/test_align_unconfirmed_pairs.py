@@ -80,3 +80,30 @@ def test_only_sentences_near_an_unconfirmed_pair_compete_and_are_embedded(fake_m
     kept = split_unconfirmed_pairs(beads, Agreement(mt, en), src=ko, tgt=en, model="fake", fixed_src=none, fixed_tgt=none)
     assert kept == beads
     assert far_ko not in asked and far_en not in asked
+
+
+def test_pairs_judged_a_stretch_at_a_time_as_all_at_once(fake_model, monkeypatch):
+    """A long text's unconfirmed pairs are judged in stretches of PAIRS_SPAN sentences, whose
+    competitors alone are embedded together: the verdicts are those of the whole text at once."""
+    from aligners import unconfirmed_pairs
+
+    axes, _ = fake_model
+    rng = np.random.default_rng(5)
+    ko = [f"문장 {k}." for k in range(40)]
+    en = [f"Unrelated line {k}." for k in range(40)]
+    mt = [f"Something else {k}." for k in range(40)]
+    axes.update({text: int(rng.integers(0, 4)) for text in ko + en})
+    beads = [Bead([k], [k]) for k in range(40)]
+    none = [False] * 40
+    monkeypatch.setattr(unconfirmed_pairs, "COMPETITORS", 3)
+
+    def run():
+        return split_unconfirmed_pairs(beads, Agreement(mt, en), src=ko, tgt=en, model="fake", fixed_src=none, fixed_tgt=none)
+
+    whole = run()
+    monkeypatch.setattr(unconfirmed_pairs, "PAIRS_SPAN", 5)
+    held = []  # texts embedded together, whose vectors are held at once
+    embed = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts, model: held.append(len(texts)) or embed(texts, model))
+    assert run() == whole and len(whole) > len(beads)  # some pairs split, some kept
+    assert len(held) == 16 and max(held) <= 5 + 2 * 3  # 8 stretches a side, each with its competitors
