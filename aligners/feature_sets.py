@@ -272,7 +272,7 @@ def gap_table(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetR
     sparse product of sentence pairs instead of one per pair of span sizes.
     """
     shape = (len(left_rows), left_sizes, len(right_rows), right_sizes)
-    return _suffix_sums(left.by_gap(left_rows, left_sizes), right.by_gap(right_rows, right_sizes), shape)
+    return _suffix_sums(_dense_product(left.by_gap(left_rows, left_sizes), right.by_gap(right_rows, right_sizes)), shape)
 
 
 def weighted_gap_tables(left: SetRows, left_rows: np.ndarray, left_sizes: int, right: SetRows, right_rows: np.ndarray,
@@ -284,28 +284,34 @@ def weighted_gap_tables(left: SetRows, left_rows: np.ndarray, left_sizes: int, r
     would (x·1 and 1·1 - w·0 are exact), at little more than the cost of one.
     """
     shape = (len(left_rows), left_sizes, len(right_rows), right_sizes)
-    table = _suffix_sums(left.by_gap(left_rows, left_sizes, 1.0 + 1j * weights), right.by_gap(right_rows, right_sizes), shape)
+    table = _suffix_sums(_dense_product(left.by_gap(left_rows, left_sizes, 1.0 + 1j * weights), right.by_gap(right_rows, right_sizes)), shape)
     return table.real.astype(np.float32), np.ascontiguousarray(table.imag)
 
 
-def union_gap_table(left_unions: list, right: SetRows, right_rows: np.ndarray, right_sizes: int) -> np.ndarray:
-    """table[k, j, q]: features that row k of the stacked `left_unions` (CSRs such as `SetRows.unions`
-    gives) shares with right row right_rows[j] whose last occurrence before is more than q rows back.
+def union_gap_tables(left_unions: list, right: SetRows, right_sizes: int, step: int) -> Iterator[tuple[int, np.ndarray]]:
+    """For each run of `step` right rows from `first` (0, step, ...): (first, table[k, j, q]), the
+    features that row k of the stacked `left_unions` (CSRs such as `SetRows.unions` gives) shares
+    with right row first+j whose last occurrence before is more than q rows back.
 
     The overlap of union k with the right span t..t+b-1 is the sum over q < b of table[k, t+q, q]:
-    spans of one side split by gap, the other side's taken as they are, for every b at once.
+    spans of one side split by gap, the other side's taken as they are, for every b at once. The
+    left side is stacked and split for `_dense_product` once for all runs.
     """
     from scipy import sparse
 
     left = sparse.vstack(left_unions, format="csr")
-    return _suffix_sums(left, right.by_gap(right_rows, right_sizes), (left.shape[0], 1, len(right_rows), right_sizes))[:, 0]
+    split = _LeftSplit(left, np.bincount(right.indices, minlength=right.width), len(right) * right_sizes)
+    for first in range(0, len(right), step):
+        rows = np.arange(first, min(first + step + right_sizes - 1, len(right)))
+        product = split.times(right.by_gap(rows, right_sizes))
+        yield first, _suffix_sums(product, (left.shape[0], 1, len(rows), right_sizes))[:, 0]
 
 
-def _suffix_sums(left, right, shape: tuple[int, int, int, int]) -> np.ndarray:
+def _suffix_sums(product: np.ndarray, shape: tuple[int, int, int, int]) -> np.ndarray:
     """The product of rows split by gap (`SetRows.by_gap`) as table[i, p, j, q] of `shape`, summed
     over the gap classes from p and from q up: features whose gaps exceed p and q."""
     left_sizes, right_sizes = shape[1], shape[3]
-    table = _dense_product(left, right).reshape(shape)
+    table = product.reshape(shape)
     for p in range(left_sizes - 2, -1, -1):  # suffix sums over the gap classes of each side
         table[:, p] += table[:, p + 1]
     for q in range(right_sizes - 2, -1, -1):
@@ -318,28 +324,47 @@ def _dense_product(left, right) -> np.ndarray:
 
     A sparse product costs a few nanoseconds per pair of rows sharing a feature, a dense one a
     few hundredths per pair of rows: features frequent on both sides (" th", "the", "w the"
-    share most pairs of sentences) go through a dense product, the rest through the sparse one.
+    share most pairs of sentences) go through a dense product, the rest through the sparse one
+    (`_LeftSplit`).
+    """
+    return _LeftSplit(left, np.bincount(right.indices, minlength=left.shape[1]), right.shape[0]).times(right)
+
+
+class _LeftSplit:
+    """The left side of `_dense_product`s with right sides of `right_rows` rows that hold each
+    feature `right_counts` times: its frequent features as dense columns, the rest as a CSR,
+    split once however many right sides it meets.
+
     Counts are whole numbers, so the two parts add up exactly. Left values other than counts
     (weights) keep the sparse product alone: a dense one would add them in another order. So do
     products of fewer pairs of rows than _DENSE_MIN_PAIRS per feature of the vocabulary (a
     long document's calibration blocks): counting the features would cost more than it saves.
     """
-    width = left.shape[1]
-    if left.dtype != np.float32 or float(left.shape[0]) * right.shape[0] < _DENSE_MIN_PAIRS * width:
-        return (left @ right.T).toarray()
-    pairs = np.bincount(left.indices, minlength=width).astype(np.float64) * np.bincount(right.indices, minlength=width)
-    frequent = pairs * _DENSE_GAIN > float(left.shape[0]) * right.shape[0]
-    if not frequent.any():
-        return (left @ right.T).toarray()
-    from scipy import sparse
 
-    column = np.cumsum(frequent) - 1  # dense column of each frequent feature
-    dense_left, dense_right = (_dense_columns(side, frequent, column) for side in (left, right))
-    keep = ~frequent[left.indices]
-    rows = np.repeat(np.arange(left.shape[0]), np.diff(left.indptr))
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=left.shape[0]))])
-    rare = sparse.csr_matrix((left.data[keep], left.indices[keep], indptr), shape=left.shape)
-    return (rare @ right.T).toarray() + dense_left @ dense_right.T
+    def __init__(self, left, right_counts: np.ndarray, right_rows: int):
+        self.rare, self.frequent = left, None
+        width = left.shape[1]
+        if left.dtype != np.float32 or float(left.shape[0]) * right_rows < _DENSE_MIN_PAIRS * width:
+            return
+        pairs = np.bincount(left.indices, minlength=width).astype(np.float64) * right_counts
+        frequent = pairs * _DENSE_GAIN > float(left.shape[0]) * right_rows
+        if not frequent.any():
+            return
+        from scipy import sparse
+
+        self.frequent, self.column = frequent, np.cumsum(frequent) - 1  # dense column of each frequent feature
+        self.dense = _dense_columns(left, frequent, self.column)
+        keep = ~frequent[left.indices]
+        rows = np.repeat(np.arange(left.shape[0]), np.diff(left.indptr))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=left.shape[0]))])
+        self.rare = sparse.csr_matrix((left.data[keep], left.indices[keep], indptr), shape=left.shape)
+
+    def times(self, right) -> np.ndarray:
+        """left @ right.T as an array."""
+        out = (self.rare @ right.T).toarray()
+        if self.frequent is None:
+            return out
+        return out + self.dense @ _dense_columns(right, self.frequent, self.column).T
 
 
 def _dense_columns(matrix, frequent: np.ndarray, column: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from aligners.dp import bead_types
-from aligners.feature_sets import SetRows, gap_table, span_overlaps, union_gap_table, weighted_gap_tables
+from aligners.feature_sets import SetRows, gap_table, span_overlaps, union_gap_tables, weighted_gap_tables
 
 _WORD = re.compile(r"\w+")
 _WORD_CACHE = 65_536  # words whose n-grams are remembered (a document repeats its words)
@@ -716,7 +716,7 @@ class PairScorer:
         """Each shape and its MT Dice of sampled source a-spans against target b-spans (`_chance_dice`).
 
         Where every target span is read, the sampled spans of every size, as unions, against the
-        targets split by gap (`feature_sets.union_gap_table`) serve all shapes from one product
+        targets split by gap (`feature_sets.union_gap_tables`) serve all shapes from one product
         per block of targets: a shape alone costs a product again. Sampled columns (long
         documents) go shape by shape. A whole-document table the DP built (small documents, coarse
         levels) already holds every pair: shapes it serves are read from it.
@@ -742,8 +742,7 @@ class PairScorer:
         count = sum(len(starts[a]) for a in sizes)
         shared = {(a, b): np.empty((len(starts[a]), self.m - b + 1), dtype=np.float32) for a, b in shapes}
         step = max(_CHANCE_TABLE_CELLS // (count * kt), 1)
-        for first in range(0, self.m, step):
-            table = union_gap_table(unions, self.tgt.sets("grams"), np.arange(first, min(first + step + kt - 1, self.m)), kt)
+        for first, table in union_gap_tables(unions, self.tgt.sets("grams"), kt, step):
             for a, b in shapes:
                 stop = min(first + step, self.m - b + 1) - first
                 if stop > 0:
