@@ -16,7 +16,7 @@ from aligners.dp import DEFAULT_RADIUS, align_path, bead_types, band_between_anc
 from aligners.embeddings import embed as embed_texts
 from aligners.embeddings import span_embeddings
 from aligners.feature_sets import only_shared, shared_set_rows
-from aligners.signals import PairScorer, Side, Weights, ngram_sets
+from aligners.signals import PairScorer, Side, Weights, ngram_set_rows
 from aligners.unsure import WEAK_MT_SPREAD, holding_steps, unsure_steps
 from mt.io.errors import DariError
 from mt.text.article import Article
@@ -89,7 +89,7 @@ def build_scorer(
         tgt_features["spans"] = span_embeddings(tgt, span_sizes, embed)
         src_features["vectors"], tgt_features["vectors"] = src_features["spans"][1], tgt_features["spans"][1]
     if mt is not None and src and tgt:
-        src_features["grams"], tgt_features["grams"] = shared_set_rows(ngram_sets(mt), ngram_sets(tgt))
+        src_features["grams"], tgt_features["grams"] = ngram_set_rows(mt, tgt)
     if anchors and src and tgt:
         src_features["anchors"], tgt_features["anchors"] = only_shared(*shared_set_rows(sentence_anchors(src, src_lang), sentence_anchors(tgt, tgt_lang)))
     pairs = BoilerplatePairs(src, tgt, src_kinds, tgt_kinds)

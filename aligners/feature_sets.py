@@ -65,6 +65,23 @@ class SetRows:
         picked.data = np.ones(len(picked.indices), dtype=np.float32) if weights is None else weights[picked.indices]
         return picked
 
+    def union_rows(self, members: np.ndarray, indptr: np.ndarray) -> SetRows:
+        """Rows whose row r is the union of this one's rows members[indptr[r]] .. members[indptr[r+1]-1], sorted ids."""
+        stride = max(self.width, 1)
+        out = np.zeros(len(indptr), dtype=np.int64)
+        parts = [np.zeros(0, dtype=np.int32)]
+        for first in range(0, len(indptr) - 1, _POOL_CHUNK_ROWS):
+            last = min(first + _POOL_CHUNK_ROWS, len(indptr) - 1)
+            picked = members[indptr[first] : indptr[last]].astype(np.int64)
+            key_type = np.int32 if (last - first) * stride < 2**31 else np.int64  # a smaller sort where it fits
+            row = np.repeat(np.arange(last - first, dtype=key_type), np.diff(indptr[first : last + 1]))
+            row = np.repeat(row, self.indptr[picked + 1] - self.indptr[picked])
+            keys = np.sort(row * key_type(stride) + self.indices[self._positions(picked)])  # by row, then id
+            keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+            parts.append((keys % stride).astype(np.int32))
+            out[first + 1 : last + 1] = out[first] + np.cumsum(np.bincount(keys // stride, minlength=last - first))
+        return SetRows(out, np.concatenate(parts), self.width)
+
     def pooled(self, factor: int) -> SetRows:
         """Rows of blocks of `factor` consecutive rows (the last block may be shorter), each the union of its rows.
 

@@ -18,7 +18,9 @@ the other side a chunk at a time.
 
 from __future__ import annotations
 
+import itertools
 import re
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -92,17 +94,30 @@ def _word_grams(word: str) -> frozenset[str]:
     return frozenset(["w " + word] + [padded[k : k + 3] for k in range(len(padded) - 2)])
 
 
-def ngram_set(sentence: str) -> set[str]:
-    """Lower-cased words and character trigrams of words: a chrF-like bag, robust to inflection."""
-    grams: set[str] = set()
-    for word in _WORD.findall(sentence.lower()):
-        grams |= _word_grams(word)
-    return grams
+def ngram_set_rows(src: list[str], tgt: list[str]) -> tuple[SetRows, SetRows]:
+    """Each sentence's lower-cased words and character trigrams of words (a chrF-like bag, robust
+    to inflection), as `feature_sets.shared_set_rows` gives them: ids of the sorted features.
 
-
-def ngram_sets(sentences: list[str]) -> Iterator[set[str]]:
-    """`ngram_set` of each sentence, one at a time (`feature_sets.shared_set_rows` keeps only the ids)."""
-    return (ngram_set(sentence) for sentence in sentences)
+    A sentence's set is the union of its words' sets, so the sets are built per distinct word
+    and the sentences only look up their words: a document repeats its words.
+    """
+    words: dict[str, int] = {}
+    sides = []
+    for sentences in (src, tgt):
+        ids, sizes = array("i"), array("q", [0])
+        for sentence in sentences:
+            found = _WORD.findall(sentence.lower())
+            words.update(zip(set(found).difference(words), itertools.count(len(words))))
+            ids.extend(map(words.__getitem__, found))
+            sizes.append(len(found))
+        sides.append((np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, dtype=np.int32),
+                      np.cumsum(np.frombuffer(sizes, dtype=np.int64))))
+    grams = [_word_grams(word) for word in words]  # in word id order
+    vocab = sorted(set().union(*grams))
+    rank = {gram: k for k, gram in enumerate(vocab)}
+    word_grams = SetRows(np.concatenate([[0], np.cumsum([len(g) for g in grams], dtype=np.int64)]),
+                         np.fromiter(map(rank.__getitem__, itertools.chain.from_iterable(grams)), dtype=np.int32), len(vocab))
+    return tuple(word_grams.union_rows(word_ids, indptr) for word_ids, indptr in sides)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from aligners.beads import format_bead
 from aligners.dp import bead_types
 from aligners import feature_sets
 from aligners.feature_sets import SetRows, only_shared, shared_set_rows
+from aligners.signals import ngram_set_rows
 from flores_rows import FIXTURES, flores_rows
 from mt.cli import main
 from mt.io.errors import DariError
@@ -84,6 +85,19 @@ def test_beads_are_those_of_the_whole_document_computation():
     ko, tgt, mt = long_pair()
     written = "".join(format_bead(bead) + "\n" for bead in align(ko, tgt, mt=mt, embed="none"))
     assert written == (FIXTURES / "flores_devtest60x5.mt.beads").read_text(encoding="utf-8")
+
+
+def test_ngram_rows_are_the_words_and_word_trigrams_of_each_sentence_over_one_sorted_vocabulary():
+    src, tgt = ngram_set_rows(["The cat, the cat.", ""], ["Cats!"])
+    vocab = sorted({"w the", " th", "the", "he ", "w cat", " ca", "cat", "at ", "w cats", "ats", "ts "})
+    assert src.width == tgt.width == len(vocab)
+
+    def row(rows, k):
+        return [vocab[i] for i in rows.indices[rows.indptr[k] : rows.indptr[k + 1]]]
+
+    assert row(src, 0) == sorted({"w the", " th", "the", "he ", "w cat", " ca", "cat", "at "})
+    assert row(src, 1) == []
+    assert row(tgt, 0) == sorted({"w cats", " ca", "cat", "ats", "ts "})
 
 
 def test_block_sets_are_unions_of_their_rows_with_gaps_in_blocks():
