@@ -428,9 +428,17 @@ class PairScorer:
         return self._best
 
     def _mt_similarities(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Dice and containment of source sentences `rows` against target sentences `cols`."""
+        """Dice and containment of source sentences `rows` against target sentences `cols`.
+
+        Whole-document tables the DP built (coarse levels calibrate when their DP first asks)
+        hold every pair already; their weights may differ from a product of their own in the last bit.
+        """
         src_total, tgt_total = self._idf_span_totals("src", 1), self._idf_span_totals("tgt", 1)
-        shared, weighted = self._overlap_matrix(rows, 1, cols, 1, idf=True)
+        tables = [self._tables.get(("grams", idf)) for idf in (False, True)] if self._full else [None]
+        if all(table is not None for table in tables):
+            shared, weighted = (span_overlaps(table, rows[:, None], 1, cols[None, :], 1) for table in tables)
+        else:
+            shared, weighted = self._overlap_matrix(rows, 1, cols, 1, idf=True)
         smaller = np.minimum(src_total[rows][:, None], tgt_total[cols][None, :])
         return self._dice_from(shared, rows, 1, cols, 1), weighted / np.maximum(smaller, 1e-9)
 
