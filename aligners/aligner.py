@@ -19,6 +19,7 @@ from aligners.feature_sets import only_shared, shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_set_rows
 from aligners.unsure import WEAK_MT_SPREAD, holding_steps, unsure_steps
 from mt.io.errors import DariError
+from mt.io.memory import release_freed_memory
 from mt.text.article import Article
 from mt.text.boilerplate import boilerplate_kind
 from mt.text.script import has_word
@@ -149,6 +150,8 @@ def align(
         # boilerplate is exactly where build_scorer lowered the skip cost
         fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
         beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
+    del scorer  # its feature sets: most of what a long document took, now free for the caller's next stage
+    release_freed_memory()
     return beads
 
 

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from mt.io.errors import DariError
+from mt.io.memory import release_freed_memory
 
 BeadType = tuple[int, int]
 INSERTION: BeadType = (0, 1)
@@ -242,7 +243,10 @@ def align_path(scorer: Scorer, types: list[BeadType], radius: int = DEFAULT_RADI
         for _ in range(LEVEL_FACTOR.bit_length() - 1):
             coarse = coarse.pooled()
         coarse_types = [t for t in types if max(t) <= COARSE_MAX_SPAN]
-        band = band_around(align_path(coarse, coarse_types, radius), LEVEL_FACTOR, n, m, radius)
+        path = align_path(coarse, coarse_types, radius)
+        del coarse  # its block sets and tables, before this level builds its own
+        release_freed_memory()
+        band = band_around(path, LEVEL_FACTOR, n, m, radius)
     return band_dp(band, n, m, types, scorer.bead_costs, getattr(scorer, "window", None))
 
 

@@ -21,6 +21,9 @@ _POOL_CHUNK_ROWS = 8192  # rows handled per step when pooling sets into blocks o
 _CHUNK_FEATURES = 1 << 18
 _COUNT_CHUNK = 1 << 22  # feature ids counted per step (32 MB as 64-bit ids)
 _MAX_GAP = 65_535  # gaps are stored as uint16: any longer one reads as this
+# Gaps of block rows, read only up to the longest span a DP asks about (a few blocks), take a byte:
+# ~30 MB less for the finest coarse level of a 200,000-line article.
+_BLOCK_MAX_GAP = 255
 # Blocks of up to this many rows get their gaps from the rows' gaps; larger ones measure them anew.
 _DERIVED_GAP_FACTOR = 4096
 # A pair of rows sharing a feature costs a sparse product about this many times what a pair of
@@ -110,14 +113,14 @@ class SetRows:
             counts += np.bincount(rows[keep] // factor, minlength=blocks)
         indptr = np.concatenate([[0], np.cumsum(counts)])
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
-        block_gaps = np.empty(len(indices), dtype=np.uint16)
+        block_gaps = np.empty(len(indices), dtype=np.uint8)
         at = 0
         for lo, hi, rows, gap, keep in chunks():
             kept = int(keep.sum())
             indices[at : at + kept] = self.indices[lo:hi][keep]
             rows, gap = rows[keep], gap[keep]
             derived = rows // factor - (rows - gap) // factor
-            block_gaps[at : at + kept] = np.where(gap >= _MAX_GAP, _MAX_GAP, np.minimum(derived, _MAX_GAP))
+            block_gaps[at : at + kept] = np.where(gap >= _MAX_GAP, _BLOCK_MAX_GAP, np.minimum(derived, _BLOCK_MAX_GAP))
             at += kept
         pooled = SetRows(indptr, indices, self.width)
         pooled._gaps = block_gaps

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import platform
 import re
+import sys
 from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Callable
 from types import GeneratorType
@@ -19,7 +20,7 @@ from aligners.beads import Bead, joined
 from aligners.defaults import DEFAULT_EMBED_SCOPE, DEFAULT_MAX_MERGE
 from aligners.repair import repair
 from eval.checks import BeadText, check_bead, check_similarity, count_flags, low_similarity_threshold
-from eval.scoring import CorpusScore, corpus_scores, segment_scores
+from eval.scoring import CorpusScore, corpus_scores, segment_score_columns
 from eval.term_checks import check_terms, term_renderings
 from mt import __version__
 from mt.glossary import Glossary
@@ -108,7 +109,9 @@ def check_document(
     texts = [_bead_text(bead, ko, en, mt, mt_flags) for bead in beads]
     two_sided = [k for k, text in enumerate(texts) if text.mt and text.en]
     hyps, refs = [texts[k].mt for k in two_sided], [texts[k].en for k in two_sided]
-    scores_of = dict(zip(two_sided, segment_scores(hyps, refs, list(SIMILARITY_METRICS))))
+    columns = segment_score_columns(hyps, refs, list(SIMILARITY_METRICS))
+    scores_of = {name: dict(zip(two_sided, values)) for name, values in columns.items()}
+    del columns
     ko_lines, en_lines = unit_lines(ko), unit_lines(en)
     reports = []
     for index, (bead, text) in enumerate(zip(beads, texts)):
@@ -121,12 +124,13 @@ def check_document(
             notes.append("regrouped from the aligner's beads by the MT check")
         for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
             notes.append(f"the MT of Korean paragraph {paragraph + 1} does not split into its sentences: checked as one unit")
-        score = scores_of.pop(index, {})  # each bead's scores live on in its report only
+        score = {name: of.pop(index, None) for name, of in scores_of.items()}  # each bead's scores live on in its report only
         src_ids, tgt_ids = ko.expand(bead.src), en.expand(bead.tgt)
+        # sys.intern: one "1-1" for the whole report, not one string per bead
         reports.append(
             BeadReport(
-                index=index, src=src_ids, tgt=tgt_ids, kind=f"{len(src_ids)}-{len(tgt_ids)}", align_score=float(bead.score),
-                ko=text.ko, en=text.en, mt=text.mt, chrf=score.get("chrf"), bleu=score.get("bleu"),
+                index=index, src=src_ids, tgt=tgt_ids, kind=sys.intern(f"{len(src_ids)}-{len(tgt_ids)}"), align_score=float(bead.score),
+                ko=text.ko, en=text.en, mt=text.mt, chrf=score["chrf"], bleu=score["bleu"],
                 boilerplate=text.boilerplate, flags=flags, notes=notes, terms=terms,
                 ko_lines=sorted({n for k in bead.src for n in ko_lines[k]}), en_lines=sorted({n for k in bead.tgt for n in en_lines[k]}),
             )
