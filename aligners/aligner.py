@@ -151,7 +151,7 @@ def align(
         fixed_src, fixed_tgt = (side.skip_scale < 1.0 for side in (scorer.src, scorer.tgt))
         beads = repair_beads(beads, mt, tgt, fixed_src=fixed_src.tolist(), fixed_tgt=fixed_tgt.tolist())
     del scorer  # its feature sets: most of what a long document took, now free for the caller's next stage
-    release_freed_memory()
+    release_freed_memory(len(src) + len(tgt))
     return beads
 
 

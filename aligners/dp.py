@@ -245,7 +245,7 @@ def align_path(scorer: Scorer, types: list[BeadType], radius: int = DEFAULT_RADI
         coarse_types = [t for t in types if max(t) <= COARSE_MAX_SPAN]
         path = align_path(coarse, coarse_types, radius)
         del coarse  # its block sets and tables, before this level builds its own
-        release_freed_memory()
+        release_freed_memory(n + m)
         band = band_around(path, LEVEL_FACTOR, n, m, radius)
     return band_dp(band, n, m, types, scorer.bead_costs, getattr(scorer, "window", None))
 

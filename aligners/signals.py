@@ -41,6 +41,9 @@ _WINDOW_FILL = 50
 _EMBED_CELLS = 4096  # cells whose span vectors are gathered at a time
 _OVERLAP_COLUMNS = 256  # columns of a whole-document overlap block (calibration) computed at once
 _CHANCE_TABLE_CELLS = 1 << 20  # cells of one table measuring chance overlaps (4 MB)
+# Target features split by gap per such table: a coarse level's blocks of hundreds of sentences took
+# ~250 MB a table at 200,000 lines when only cells were counted.
+_CHANCE_TARGET_FEATURES = 1 << 19
 # Up to this many columns, unrelated-pair medians read every column; beyond it, a fixed sample of
 # this many (the best match of a sentence still searches every column, a chunk at a time).
 _CALIBRATION_COLUMNS = 5000
@@ -764,8 +767,10 @@ class PairScorer:
         unions = [self.src.sets("grams").unions(starts[a], a) for a in sizes]
         count = sum(len(starts[a]) for a in sizes)
         shared = {(a, b): np.empty((len(starts[a]), self.m - b + 1), dtype=np.float32) for a, b in shapes}
-        step = max(_CHANCE_TABLE_CELLS // (count * kt), 1)
-        for first, table in union_gap_tables(unions, self.tgt.sets("grams"), kt, step):
+        targets = self.tgt.sets("grams")
+        per_target = max(len(targets.indices) / max(len(targets), 1), 1.0)  # blocks of coarse levels hold thousands
+        step = max(min(_CHANCE_TABLE_CELLS // (count * kt), int(_CHANCE_TARGET_FEATURES / (per_target * kt))), 1)
+        for first, table in union_gap_tables(unions, targets, kt, step):
             for a, b in shapes:
                 stop = min(first + step, self.m - b + 1) - first
                 if stop > 0:

@@ -24,5 +24,18 @@ def test_freed_temporaries_stay_resident_until_released():
         keep.append(np.ones(4096))  # 32 KB: past numpy's own cache of small blocks
     del temporaries
     before = _rss_mb()
-    memory.release_freed_memory()
+    memory.release_freed_memory(memory.LONG_DOCUMENT)
     assert before - _rss_mb() > 30
+
+
+def test_short_documents_keep_their_pages():
+    """Handing pages back costs faulting them in again: not worth it for a short document."""
+    asked = []
+    original = memory._trim
+    try:
+        memory._trim = asked.append
+        memory.release_freed_memory(memory.LONG_DOCUMENT - 1)
+        memory.release_freed_memory(memory.LONG_DOCUMENT)
+    finally:
+        memory._trim = original
+    assert asked == [0]
