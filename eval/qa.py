@@ -8,6 +8,7 @@ the MT of each Korean unit, the aligner's beads, and finally one `BeadReport` pe
 from __future__ import annotations
 
 import bisect
+from array import array
 import platform
 import re
 import sys
@@ -102,7 +103,7 @@ def check_document(
     if len(mt) != len(ko):
         raise ValueError(f"{name}: {len(mt)} MT lines for {len(ko)} Korean units")
     mt_flags = mt_flags or [[] for _ in mt]
-    aligned = {(tuple(b.src), tuple(b.tgt)) for b in beads}
+    aligned = AlignerBeads(beads, len(ko), len(en))
     fixed_src, fixed_tgt = [k is not None for k in ko.boilerplate], [k is not None for k in en.boilerplate]
     whole = set(whole_paragraphs)
     beads = repair(beads, mt, en.sentences, fixed_src=fixed_src, fixed_tgt=fixed_tgt, src=ko.sentences, witness=witness)
@@ -112,15 +113,16 @@ def check_document(
     columns = segment_score_columns(hyps, refs, list(SIMILARITY_METRICS))
     scores_of = {name: dict(zip(two_sided, values)) for name, values in columns.items()}
     del columns
-    ko_lines, en_lines = unit_lines(ko), unit_lines(en)
+    ko_lines, en_lines = UnitLines(ko), UnitLines(en)
     reports = []
-    for index, (bead, text) in enumerate(zip(beads, texts)):
+    for index, bead in enumerate(beads):
+        text, texts[index] = texts[index], None  # each bead's texts live on in its report only
         flags, notes = check_bead(text)
         terms = []
         if glossary is not None:
             more_flags, more_notes, terms = check_terms(text, glossary)
             flags, notes = flags + more_flags, notes + more_notes
-        if (tuple(bead.src), tuple(bead.tgt)) not in aligned:
+        if not aligned.has(bead):
             notes.append("regrouped from the aligner's beads by the MT check")
         for paragraph in sorted({ko.paragraphs[k] for k in bead.src} & whole):
             notes.append(f"the MT of Korean paragraph {paragraph + 1} does not split into its sentences: checked as one unit")
@@ -143,11 +145,36 @@ def check_document(
     )
 
 
-def unit_lines(article: Article) -> list[range]:
+class AlignerBeads:
+    """Which beads the aligner itself made: each unit's bead, as an index per unit (a set of every
+    bead's ids took ~45 MB for a 200,000-line article)."""
+
+    def __init__(self, beads: list[Bead], ko_count: int, en_count: int):
+        self.beads = beads
+        self.of_src, self.of_tgt = array("q", bytes(8 * ko_count)), array("q", bytes(8 * en_count))
+        for k, bead in enumerate(beads):
+            for i in bead.src:
+                self.of_src[i] = k
+            for j in bead.tgt:
+                self.of_tgt[j] = k
+
+    def has(self, bead: Bead) -> bool:
+        mine = self.beads[self.of_src[bead.src[0]] if bead.src else self.of_tgt[bead.tgt[0]]]
+        return list(mine.src) == list(bead.src) and list(mine.tgt) == list(bead.tgt)
+
+
+class UnitLines:
     """The 1-based lines of the text each unit spans (one, unless a paragraph of a one-sentence-a-line
-    file was made a single unit)."""
-    breaks = [match.start() for match in re.finditer("\n", article.text)]
-    return [range(bisect.bisect_left(breaks, s) + 1, bisect.bisect_left(breaks, max(s, e - 1)) + 2) for s, e in article.spans]
+    file was made a single unit), worked out when a bead asks: a range per unit and an int per line
+    break took ~30 MB for a 200,000-line article."""
+
+    def __init__(self, article: Article):
+        self.breaks = array("q", (match.start() for match in re.finditer("\n", article.text)))
+        self.spans = article.spans
+
+    def __getitem__(self, unit: int) -> range:
+        s, e = self.spans[unit]
+        return range(bisect.bisect_left(self.breaks, s) + 1, bisect.bisect_left(self.breaks, max(s, e - 1)) + 2)
 
 
 def flag_low_similarity(documents: list[DocumentReport]) -> None:
