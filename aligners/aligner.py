@@ -173,6 +173,7 @@ def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anc
     if gap_types:
         path = _between_confident(scorer, path, gap_types, radius)
     if selective and src and tgt:
+        release_freed_memory(len(src) + len(tgt))  # the passes' window tables, before the encoder and the new band
         scorer, path = _embed_where_unsure(scorer, first, path, types, gap_types, radius, src, tgt, mt, embed)
     return scorer, path
 

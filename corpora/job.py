@@ -36,6 +36,7 @@ from mt import __version__
 from mt.engine.options import EngineSettings
 from mt.io.errors import DariError, naming
 from mt.io.files import atomic_output, check_output_directory, make_output_directory
+from mt.io.memory import release_freed_memory
 from mt.text.article import Article, fit_mt
 from corpora.dedup import CorpusGate, load_exclusions
 from corpora.documents import Document, iter_documents
@@ -119,6 +120,7 @@ def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -
         except DariError as err:
             mt_problem = err.message
     layout = Layout(kinds={"ko": ko.boilerplate, "en": en.boilerplate}, paragraphs={"ko": ko.paragraphs, "en": en.paragraphs})
+    release_freed_memory(len(ko) + len(en))  # segmenting a long article's texts left its temporaries resident
     pairs = []
     with naming(doc.id):
         beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
