@@ -320,7 +320,7 @@ def union_gap_tables(left_unions: list, right: SetRows, right_sizes: int, step: 
     from scipy import sparse
 
     left = sparse.vstack(left_unions, format="csr")
-    split = _LeftSplit(left, np.bincount(right.indices, minlength=right.width), len(right) * right_sizes)
+    split = _LeftSplit(left, right.document_frequency(), len(right) * right_sizes)
     for first in range(0, len(right), step):
         rows = np.arange(first, min(first + step + right_sizes - 1, len(right)))
         product = split.times(right.by_gap(rows, right_sizes))
