@@ -23,7 +23,6 @@ import glob
 import hashlib
 import importlib.util
 import inspect
-import itertools
 import json
 import multiprocessing
 import os
@@ -106,31 +105,37 @@ class DocumentResult:
     mt_whole_paragraphs: int = 0  # paragraphs whose MT did not split like the Korean (aligned whole)
 
 
-def process_document(doc: Document, settings: BuildSettings, aligner: Aligner) -> DocumentResult:
-    """Segment, fit the MT (if any), align and filter one article pair.
+def process_document(taken: list[Document], settings: BuildSettings, aligner: Aligner) -> DocumentResult:
+    """Segment, fit the MT (if any), align and filter the one article pair in `taken`.
 
-    An MT that cannot be fitted to the Korean (`fit_mt`) is not used: the document is aligned
-    without it and `mt_problem` says why (stats.json counts such documents)."""
+    The document is popped from `taken`, and its texts are let go once segmented: a caller that
+    keeps no other reference does not hold a long article's texts (110 MB at 200,000 lines)
+    through its alignment. An MT that cannot be fitted to the Korean (`fit_mt`) is not used: the
+    document is aligned without it and `mt_problem` says why (stats.json counts such documents)."""
+    doc = taken.pop()
+    doc_id, mt_text = doc.id, doc.mt
     ko, en = Article.segment(doc.ko, "ko"), Article.segment(doc.en, "en")
+    del doc
     units, mt, mt_problem, whole = ko, None, "", ()
-    if doc.mt is not None:
+    if mt_text is not None:
         try:
-            fitted = fit_mt(ko, doc.mt.split("\n"), f"{doc.id} (MT)")
+            fitted = fit_mt(ko, mt_text.split("\n"), f"{doc_id} (MT)")
             units, mt, whole = fitted.article, fitted.mt, fitted.whole_paragraphs
         except DariError as err:
             mt_problem = err.message
+    del mt_text
     layout = Layout(kinds={"ko": ko.boilerplate, "en": en.boilerplate}, paragraphs={"ko": ko.paragraphs, "en": en.paragraphs})
     release_freed_memory(len(ko) + len(en))  # segmenting a long article's texts left its temporaries resident
     pairs = []
-    with naming(doc.id):
+    with naming(doc_id):
         beads = aligner(units, en, mt=mt, embed=settings.embed, max_merge=settings.max_merge, embed_scope=settings.embed_scope)
     for bead in beads:
         ko_ids, en_ids = units.expand(bead.src), en.expand(bead.tgt)
-        pair = PairRecord(doc.id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),
+        pair = PairRecord(doc_id, joined(ko.sentences, ko_ids), joined(en.sentences, en_ids),
                           ko_ids, en_ids, round(float(bead.score), 6))
         pairs.append(apply_filters(pair, settings.filters, layout))
     reject_unaligned_neighbours(pairs, layout)
-    return DocumentResult(doc.id, ko.sentences, en.sentences, mt is not None, pairs, mt_problem, len(whole))
+    return DocumentResult(doc_id, ko.sentences, en.sentences, mt is not None, pairs, mt_problem, len(whole))
 
 
 class ShardStore:
@@ -146,10 +151,9 @@ class ShardStore:
         key = hashlib.sha256((doc.fingerprint() + self.work_key).encode("utf-8")).hexdigest()
         return os.path.join(self.root, key[:2], key + ".jsonl")
 
-    def load(self, doc: Document) -> DocumentResult | None:
-        """The finished result of `doc`, if any; every document of a build is asked for, so this
-        is also where its shard is marked as still in use (see remove_unused)."""
-        path = self.path(doc)
+    def load(self, path: str) -> DocumentResult | None:
+        """The finished result in shard `path` (`self.path(doc)`), if any; every document of a build
+        is asked for, so this is also where its shard is marked as still in use (see remove_unused)."""
         self.used.add(path)
         if not os.path.exists(path):
             return None
@@ -158,8 +162,7 @@ class ShardStore:
             pairs = [PairRecord.from_json(json.loads(line)) for line in handle]
         return DocumentResult(pairs=pairs, **meta)
 
-    def save(self, doc: Document, result: DocumentResult) -> None:
-        path = self.path(doc)
+    def save(self, path: str, result: DocumentResult) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         meta = {k: v for k, v in dataclasses.asdict(result).items() if k != "pairs"}
         with atomic_output(path) as handle:
@@ -207,24 +210,27 @@ def _results(docs: Iterable[Document], store: ShardStore, settings: BuildSetting
         pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     window: collections.deque = collections.deque()
 
-    def finish(doc: Document, pending, reused: bool) -> DocumentResult:
+    def finish(shard: str, pending, reused: bool) -> DocumentResult:
         result = pending.result() if isinstance(pending, concurrent.futures.Future) else pending
         if reused:
             counts["documents_reused"] += 1
         else:
-            store.save(doc, result)
+            store.save(shard, result)
             counts["documents_processed"] += 1
         return result
 
     try:
         for doc in docs:
-            cached = store.load(doc)
+            shard = store.path(doc)
+            cached = store.load(shard)
+            taken = [doc]
+            del doc  # process_document takes it: a long article's texts are freed once segmented
             if cached is not None:
-                window.append((doc, cached, True))
+                window.append((shard, cached, True))
             elif pool:
-                window.append((doc, pool.submit(process_document, doc, settings, aligner), False))
+                window.append((shard, pool.submit(process_document, taken, settings, aligner), False))
             else:
-                window.append((doc, process_document(doc, settings, aligner), False))
+                window.append((shard, process_document(taken, settings, aligner), False))
             while len(window) > (4 * jobs if pool else 0):
                 yield finish(*window.popleft())
         while window:
@@ -256,12 +262,23 @@ def build(source: str, out_dir: str, settings: BuildSettings = BuildSettings(), 
         results = ray_results(engine, report)
     exclude = list(exclude)
     excluded = load_exclusions(exclude)
-    docs = iter_documents(source)
-    first = next(docs)  # a manifest that is empty or bad from its first line fails before anything is created
-    docs = itertools.chain([first], docs)
+    docs = _first_read_now(iter_documents(source))
     make_output_directory(out_dir)
     with _exclusive(out_dir):
         return _build_locked(docs, out_dir, settings, exclude, excluded, jobs, aligner, progress, results)
+
+
+def _first_read_now(docs: Iterator[Document]) -> Iterator[Document]:
+    """`docs`, whose first document is read before this returns: a manifest that is empty or bad
+    from its first line fails before anything is created. Nothing but the consumer holds that
+    document afterwards (an itertools.chain would keep it for the whole build)."""
+    first = [next(docs)]
+
+    def every():
+        yield first.pop()
+        yield from docs
+
+    return every()
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ from mt.io.errors import DariError
 @dataclass
 class _Entry:
     doc: Document
+    shard: str  # ShardStore.path(doc)
     result: DocumentResult | None
     reused: bool
 
@@ -55,7 +56,7 @@ class BuildWorker:
         if self.failure:
             raise self.failure
         start = time.perf_counter()
-        results = [process_document(doc, self.settings, self.aligner) for doc in docs]
+        results = [process_document([doc], self.settings, self.aligner) for doc in docs]
         return {"results": results, "sentences": sum(len(r.ko_sentences) for r in results),
                 "seconds": time.perf_counter() - start}
 
@@ -91,8 +92,9 @@ class _RayRun:
         with contextlib.ExitStack() as stack:
             for doc in docs:
                 self.seen += 1
-                cached = self.store.load(doc)
-                entry = _Entry(doc, cached, cached is not None)
+                shard = self.store.path(doc)
+                cached = self.store.load(shard)
+                entry = _Entry(doc, shard, cached, cached is not None)
                 self.window.append(entry)
                 if cached is None:
                     self.chunk.append(entry)
@@ -147,6 +149,6 @@ class _RayRun:
         if self.working is None:
             self.working = time.perf_counter() - done["seconds"]
         for entry, result in zip(entries, done["results"]):
-            self.store.save(entry.doc, result)
+            self.store.save(entry.shard, result)
             entry.result = result
         self.sentences += done["sentences"]

@@ -1,3 +1,4 @@
+import gc
 import glob
 import json
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from corpora.documents import Document
 from corpora.job import WORK_DIR, BuildSettings, build
 from corpora.filters import FilterSettings
 from corpora.readers import read_pairs
@@ -176,6 +178,25 @@ def test_manifest_input_and_tmx_output(tmp_path):
     pairs = list(read_pairs(str(tmp_path / "out")))
     assert len(pairs) == stats["accepted"] == 7
     assert pairs[0][0] == lines(ARTICLES / "flores_dev_002.ko.txt")[0]
+
+
+def test_no_document_text_is_held_while_it_is_aligned(tmp_path):
+    """A 200,000-line article's texts are ~110 MB: the build lets them go once they are segmented."""
+    held = []
+
+    def aligner(src, tgt, **options):
+        held.append(sum(isinstance(obj, Document) for obj in gc.get_objects()))
+        return positional_aligner(src, tgt, **options)
+
+    manifest = tmp_path / "manifest.jsonl"
+    with open(manifest, "w", encoding="utf-8") as handle:
+        for name in ("flores_dev_002", "flores_dev_007"):
+            doc = {"id": name, "ko": (ARTICLES / f"{name}.ko.txt").read_text(encoding="utf-8"),
+                   "en": (ARTICLES / f"{name}.en.txt").read_text(encoding="utf-8")}
+            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    for source in (article_dir(tmp_path), manifest):
+        build(str(source), str(tmp_path / f"out-{source.name}"), aligner=aligner)
+    assert held == [0] * 6
 
 
 def test_mt_file_with_one_line_per_korean_sentence_is_passed_to_the_aligner(tmp_path):
