@@ -17,7 +17,7 @@ from aligners.embeddings import embed as embed_texts
 from aligners.embeddings import span_embeddings
 from aligners.feature_sets import only_shared, shared_set_rows
 from aligners.signals import PairScorer, Side, Weights, ngram_set_rows
-from aligners.unsure import WEAK_MT_SPREAD, holding_steps, unsure_steps
+from aligners.unsure import WEAK_MT_SPREAD, changed_steps, holding_steps, unsure_steps
 from mt.io.errors import DariError
 from mt.io.memory import release_freed_memory
 from mt.text.article import Article
@@ -173,8 +173,10 @@ def _align_path(src, tgt, mt, embed, max_merge, src_lang, tgt_lang, weights, anc
     if gap_types:
         path = _between_confident(scorer, path, gap_types, radius)
     if selective and src and tgt:
+        changed = changed_steps(path, first)
+        del first
         release_freed_memory(len(src) + len(tgt))  # the passes' window tables, before the encoder and the new band
-        scorer, path = _embed_where_unsure(scorer, first, path, types, gap_types, radius, src, tgt, mt, embed)
+        scorer, path = _embed_where_unsure(scorer, changed, path, types, gap_types, radius, src, tgt, mt, embed)
     return scorer, path
 
 
@@ -220,11 +222,12 @@ def _unsettled(scorer: PairScorer, path: list, unfitted: np.ndarray, radius: int
     return out
 
 
-def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list, gap_types: list | None, radius: int,
+def _embed_where_unsure(scorer: PairScorer, changed: np.ndarray, path: list, types: list, gap_types: list | None, radius: int,
                         src: list[str], tgt: list[str], mt: list[str], model: str) -> tuple[PairScorer, list]:
     """Embed the sentences of the steps the MT leaves unsure and align those stretches again with
     the embedding added, in the two passes of the whole document (`types`, then `gap_types`
     between confident 1-1 beads); elsewhere the MT's beads stay. Returns the scorer that judged them.
+    `changed` marks the steps of `path` that the MT's second pass made (`unsure.changed_steps`).
 
     The second pass keeps beads larger than `types` to where the embedding is unsure too, as
     everywhere else: a stretch can be long (a left-out passage and the beads beside it), and where
@@ -232,7 +235,7 @@ def _embed_where_unsure(scorer: PairScorer, first: list, path: list, types: list
     left-out caption that shares a name or number with a sentence next to it.
     """
     weak_mt = scorer.calibrated("mt")[1] < WEAK_MT_SPREAD
-    unsure = unsure_steps(path, first, _unsettled(scorer, path, _unfitted_mt(src, mt), radius), weak_mt, scorer.bead_costs)
+    unsure = unsure_steps(path, changed, _unsettled(scorer, path, _unfitted_mt(src, mt), radius), weak_mt, scorer.bead_costs)
     if not unsure.any():
         return scorer, path
     stretch = np.cumsum(unsure & ~np.concatenate([[False], unsure[:-1]]))  # runs of unsure steps, numbered

@@ -555,11 +555,12 @@ class PairScorer:
         calibrated unrelated level, which stays the value of an unrelated pair of any shape.
         """
         level = self.calibrated("embed")[0]
-        cosine = np.empty(len(rows))
+        cosine, chance = np.empty(len(rows)), np.empty(len(rows))
         for k in range(0, len(rows), _EMBED_CELLS):  # cells x dimensions at a time, not the band's
             r, c = rows[k : k + _EMBED_CELLS], cols[k : k + _EMBED_CELLS]
             cosine[k : k + _EMBED_CELLS] = np.einsum("ij,ij->i", self.src.span_vectors(r - a, a), self.tgt.span_vectors(c - b, b))
-        chance = np.minimum(level * self.src.chance_inflation(rows - a, a) * self.tgt.chance_inflation(cols - b, b), 0.99)
+            chance[k : k + _EMBED_CELLS] = level * self.src.chance_inflation(r - a, a) * self.tgt.chance_inflation(c - b, b)
+        chance = np.minimum(chance, 0.99)
         return level + (cosine - chance) / (1.0 - chance) * (1.0 - level)
 
     def _span_overlap(self, name: str, rows: np.ndarray, cols: np.ndarray, a: int, b: int, idf: bool = False) -> np.ndarray:

@@ -68,16 +68,24 @@ def close_merges(path: list[Step], bead_costs: Callable) -> np.ndarray:
     return close
 
 
-def unsure_steps(path: list[Step], first_pass: list[Step], unfitted_src: np.ndarray, weak_mt: bool,
+def changed_steps(path: list[Step], first_pass: list[Step]) -> np.ndarray:
+    """Per step of `path`: whether `first_pass`, the path before the second pass, lacks it.
+
+    A mask instead of the first path itself: a long document's path is ~30 MB of tuples at
+    200,000 sentences, not worth keeping through the embedding stage."""
+    earlier = set(first_pass)
+    return np.array([step not in earlier for step in path], dtype=bool)
+
+
+def unsure_steps(path: list[Step], changed: np.ndarray, unfitted_src: np.ndarray, weak_mt: bool,
                  bead_costs: Callable | None = None) -> np.ndarray:
     """Per step of `path`: whether the embedding should judge it again.
 
-    `first_pass` is the path before the second pass; `unfitted_src` marks source sentences whose MT
-    is blank or out of proportion with them (`aligner._unfitted_mt`); `bead_costs`, the MT's bead
-    costs, finds the close merges of a weak MT (none without it).
+    `changed` marks the steps the second pass made (`changed_steps`); `unfitted_src` marks source
+    sentences whose MT is blank or out of proportion with them (`aligner._unfitted_mt`);
+    `bead_costs`, the MT's bead costs, finds the close merges of a weak MT (none without it).
     """
-    earlier = set(first_pass)
-    unsure = np.array([step not in earlier for step in path], dtype=bool)
+    unsure = changed.copy()
     if not path:
         return unsure
     shapes = np.array([shape for shape, _, _ in path])

@@ -8,7 +8,7 @@ import pytest
 from aligners import align, embeddings
 from aligners.aligner import _between_confident, _unfitted_mt
 from aligners.dp import bead_types
-from aligners.unsure import CLOSE_MERGE_MARGIN, close_merges, unsure_steps
+from aligners.unsure import CLOSE_MERGE_MARGIN, changed_steps, close_merges, unsure_steps
 from flores_rows import flores_rows
 
 # a 1-1, a 2-1 merge, a left-out target sentence, two 1-1
@@ -17,25 +17,25 @@ PATH = [((1, 1), 1, 1), ((2, 1), 3, 2), ((0, 1), 3, 3), ((1, 1), 4, 4), ((1, 1),
 
 def test_steps_the_second_pass_changed_are_unsure():
     first = [((1, 1), 1, 1), ((1, 1), 2, 2), ((1, 0), 3, 2), ((0, 1), 3, 3), ((1, 1), 4, 4), ((1, 1), 5, 5)]
-    assert unsure_steps(PATH, first, np.zeros(5, bool), weak_mt=False).tolist() == [False, True, False, False, False]
+    assert unsure_steps(PATH, changed_steps(PATH, first), np.zeros(5, bool), weak_mt=False).tolist() == [False, True, False, False, False]
 
 
 def test_a_blank_mt_line_makes_its_step_unsure_and_the_neighbours_where_the_sentence_is_left_out():
     blank = np.zeros(5, bool)
     blank[3] = True  # source sentence 3 is held by the 1-1 step ending at row 4
-    assert unsure_steps(PATH, PATH, blank, weak_mt=False).tolist() == [False, False, False, True, False]
+    assert unsure_steps(PATH, np.zeros(len(PATH), bool), blank, weak_mt=False).tolist() == [False, False, False, True, False]
     left_out = [((1, 1), 1, 1), ((1, 0), 2, 1), ((1, 1), 3, 2), ((1, 1), 4, 3)]
     blank = np.array([False, True, False, False])
-    assert unsure_steps(left_out, left_out, blank, weak_mt=False).tolist() == [True, True, True, False]
+    assert unsure_steps(left_out, np.zeros(len(left_out), bool), blank, weak_mt=False).tolist() == [True, True, True, False]
 
 
 def test_with_a_weak_mt_merges_and_gaps_with_their_neighbours_are_unsure():
-    assert unsure_steps(PATH, PATH, np.zeros(5, bool), weak_mt=True).tolist() == [False, True, True, True, False]
+    assert unsure_steps(PATH, np.zeros(len(PATH), bool), np.zeros(5, bool), weak_mt=True).tolist() == [False, True, True, True, False]
 
 
 def test_nothing_is_unsure_where_both_passes_agree_and_every_line_fits():
-    assert not unsure_steps(PATH, PATH, np.zeros(5, bool), weak_mt=False).any()
-    assert unsure_steps([], [], np.zeros(0, bool), weak_mt=True).tolist() == []
+    assert not unsure_steps(PATH, np.zeros(len(PATH), bool), np.zeros(5, bool), weak_mt=False).any()
+    assert unsure_steps([], np.zeros(0, bool), np.zeros(0, bool), weak_mt=True).tolist() == []
 
 
 ONES = [((1, 1), k, k) for k in range(1, 6)]  # five 1-1 beads
@@ -61,8 +61,8 @@ def test_two_1_1_beads_that_cost_little_more_as_one_2_2_are_a_close_merge():
 
 def test_close_merges_are_unsure_only_with_a_weak_mt():
     costs = costs_with_a_close_merge(3, 0.0)
-    assert unsure_steps(ONES, ONES, np.zeros(5, bool), weak_mt=True, bead_costs=costs).tolist() == [False, False, True, True, False]
-    assert not unsure_steps(ONES, ONES, np.zeros(5, bool), weak_mt=False, bead_costs=costs).any()
+    assert unsure_steps(ONES, np.zeros(len(ONES), bool), np.zeros(5, bool), weak_mt=True, bead_costs=costs).tolist() == [False, False, True, True, False]
+    assert not unsure_steps(ONES, np.zeros(len(ONES), bool), np.zeros(5, bool), weak_mt=False, bead_costs=costs).any()
 
 
 class _CaptionScorer:
