@@ -167,13 +167,18 @@ def test_parallel_build_gives_identical_output(tmp_path):
         assert lines(tmp_path / "serial" / name) == lines(tmp_path / "parallel" / name)
 
 
-def test_manifest_input_and_tmx_output(tmp_path):
-    manifest = tmp_path / "manifest.jsonl"
-    with open(manifest, "w", encoding="utf-8") as handle:
+def write_manifest(path):
+    """The two bundled articles as a JSONL manifest."""
+    with open(path, "w", encoding="utf-8") as handle:
         for name in ("flores_dev_002", "flores_dev_007"):
             doc = {"id": name, "ko": (ARTICLES / f"{name}.ko.txt").read_text(encoding="utf-8"),
                    "en": (ARTICLES / f"{name}.en.txt").read_text(encoding="utf-8")}
             handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_manifest_input_and_tmx_output(tmp_path):
+    manifest = write_manifest(tmp_path / "manifest.jsonl")
     stats = run(manifest, tmp_path / "out", settings=BuildSettings(format="tmx"))
     pairs = list(read_pairs(str(tmp_path / "out")))
     assert len(pairs) == stats["accepted"] == 7
@@ -188,12 +193,7 @@ def test_no_document_text_is_held_while_it_is_aligned(tmp_path):
         held.append(sum(isinstance(obj, Document) for obj in gc.get_objects()))
         return positional_aligner(src, tgt, **options)
 
-    manifest = tmp_path / "manifest.jsonl"
-    with open(manifest, "w", encoding="utf-8") as handle:
-        for name in ("flores_dev_002", "flores_dev_007"):
-            doc = {"id": name, "ko": (ARTICLES / f"{name}.ko.txt").read_text(encoding="utf-8"),
-                   "en": (ARTICLES / f"{name}.en.txt").read_text(encoding="utf-8")}
-            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    manifest = write_manifest(tmp_path / "manifest.jsonl")
     for source in (article_dir(tmp_path), manifest):
         build(str(source), str(tmp_path / f"out-{source.name}"), aligner=aligner)
     assert held == [0] * 6
